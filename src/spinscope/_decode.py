@@ -1,0 +1,133 @@
+"""Turning token probabilities into character spans (pure functions).
+
+The tagger gives each token three probabilities: outside, beginning and inside of a
+propaganda span (BIO). Decoding groups tokens into spans, maps them to characters of
+the original text through the tokenizer's offsets, and snaps the edges to whole words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+O_TAG, B_TAG, I_TAG = 0, 1, 2
+
+# Trimmed from span edges: gold spans rarely start or end on these.
+_EDGE_TRIM = " \t\r\n\u00a0,;:"
+
+
+def decode_bio(
+    probs: npt.NDArray[np.float32], threshold: float = 0.5
+) -> list[tuple[int, int, float]]:
+    """Group tokens into spans from per-token (O, B, I) probabilities.
+
+    A token is inside a span when P(B) + P(I) reaches ``threshold``; a new span starts
+    after an outside token, or where P(B) beats P(I) (two spans that touch).
+
+    Returns:
+        ``(start token, end token exclusive, mean inside probability)`` triples.
+
+    Example:
+        >>> p = np.array([[.9, .05, .05], [.1, .8, .1], [.2, .1, .7], [.9, 0, .1]])
+        >>> [(a, b, round(c, 2)) for a, b, c in decode_bio(p)]
+        [(1, 3, 0.85)]
+    """
+    inside = probs[:, B_TAG] + probs[:, I_TAG]
+    spans: list[tuple[int, int, float]] = []
+    start = -1
+    for t in range(len(probs)):
+        if inside[t] >= threshold:
+            begins = probs[t, B_TAG] > probs[t, I_TAG]
+            if start >= 0 and begins:
+                spans.append((start, t, float(inside[start:t].mean())))
+                start = -1
+            if start < 0:
+                start = t
+        elif start >= 0:
+            spans.append((start, t, float(inside[start:t].mean())))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(probs), float(inside[start:].mean())))
+    return spans
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Widen ``[start, end)`` to whole words, then trim spaces and separators at the edges.
+
+    Returns ``None`` when nothing but separators is left.
+
+    Example:
+        >>> snap_to_words("a shameful lie, again", 3, 15)
+        (2, 14)
+    """
+    start, end = max(0, start), min(len(text), end)
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    while start < end and text[start] in _EDGE_TRIM:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_TRIM:
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def split_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut ``[start, end)`` at line breaks: a technique rarely runs across paragraphs.
+
+    Example:
+        >>> split_at_line_breaks("Title\\n\\nBody text", 0, 11)
+        [(0, 5), (7, 11)]
+    """
+    parts = []
+    a = start
+    while a < end:
+        cut = text.find("\n", a, end)
+        b = end if cut < 0 else cut
+        if b > a:
+            parts.append((a, b))
+        a = b + 1
+    return parts
+
+
+def token_span_to_chars(
+    offsets: Sequence[tuple[int, int]], start: int, end: int
+) -> tuple[int, int]:
+    """Map token range ``[start, end)`` to the character range it covers.
+
+    Example:
+        >>> token_span_to_chars([(0, 3), (4, 9), (10, 12)], 1, 3)
+        (4, 12)
+    """
+    return offsets[start][0], offsets[end - 1][1]
+
+
+def chars_to_token_span(
+    offsets: Sequence[tuple[int, int]], start: int, end: int
+) -> tuple[int, int] | None:
+    """The tokens that share at least one character with ``[start, end)``.
+
+    Example:
+        >>> chars_to_token_span([(0, 3), (4, 9), (10, 12)], 5, 11)
+        (1, 3)
+    """
+    hits = [i for i, (a, b) in enumerate(offsets) if a < end and start < b]
+    return (hits[0], hits[-1] + 1) if hits else None
+
+
+def merge_overlapping(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge spans that share a character; spans that only touch stay apart.
+
+    Example:
+        >>> merge_overlapping([(5, 9), (0, 3), (3, 6)])
+        [(0, 3), (3, 9)]
+    """
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged

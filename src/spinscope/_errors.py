@@ -1,0 +1,39 @@
+"""The one error hierarchy of spinscope.
+
+Every error a user can cause derives from :class:`SpinscopeError`; the CLI turns it into
+a message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class SpinscopeError(Exception):
+    """Base class of every error spinscope raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(SpinscopeError):
+    """Bad input text or file: empty, binary, undecodable, too large or unreadable."""
+
+    exit_code = 2
+
+
+class FormatError(InputError):
+    """A labels/spans file that does not follow the SemEval-2020 template."""
+
+
+class UnknownTechniqueError(InputError):
+    """A technique name that is not one of the 14."""
+
+
+class ModelError(SpinscopeError):
+    """A model directory that is missing, incomplete, corrupt or of another version."""
+
+    exit_code = 3
+
+
+class TrainingError(SpinscopeError):
+    """Training cannot run: missing `train` extra, bad corpus, bad encoder directory."""
+
+    exit_code = 4

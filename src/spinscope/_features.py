@@ -1,0 +1,106 @@
+"""What the span classifier sees besides the encoder: article-level span features and pooling.
+
+The encoder reads one window at a time, so it cannot know that a phrase recurs five
+times in the article (Repetition) or that the span is the headline. These features add
+that, and the pooling turns a span's token states into one vector. Training (torch) and
+inference (numpy) both call these functions, so the two paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+N_FEATURES = 11
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUOTES = "\"“”„«»'‘’"
+
+
+@dataclass(frozen=True)
+class ArticleIndex:
+    """Article-wide counts that span features are computed against.
+
+    Example:
+        >>> ArticleIndex.build("Jobs. Jobs!").word_counts["jobs"]
+        2
+    """
+
+    text: str
+    lower: str
+    word_counts: Counter[str] = field(repr=False)
+    title_end: int
+
+    @classmethod
+    def build(cls, text: str) -> ArticleIndex:
+        lower = text.lower()
+        first_break = text.find("\n")
+        return cls(
+            text=text,
+            lower=lower,
+            word_counts=Counter(_WORD.findall(lower)),
+            title_end=len(text) if first_break < 0 else first_break,
+        )
+
+
+def span_features(index: ArticleIndex, start: int, end: int) -> npt.NDArray[np.float32]:
+    """Describe the span ``text[start:end]`` by ``N_FEATURES`` numbers.
+
+    Example:
+        >>> f = span_features(ArticleIndex.build("Jobs, jobs, jobs!"), 0, 4)
+        >>> round(float(f[0]), 3)  # log(1 + times the phrase occurs)
+        1.386
+    """
+    text = index.text
+    span = text[start:end]
+    lower = index.lower[start:end]
+    words = _WORD.findall(lower)
+    content = [w for w in words if len(w) >= 4] or words
+    word_rep = max((index.word_counts[w] for w in content), default=1)
+    letters = [c for c in span if c.isalpha()]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_len = (len(text) if line_end < 0 else line_end) - line_start
+    values = (
+        math.log1p(index.lower.count(lower) if lower.strip() else 1),
+        math.log1p(word_rep),
+        math.log1p(len(span)),
+        math.log1p(len(words)),
+        start / max(1, len(text)),
+        1.0 if start < index.title_end else 0.0,
+        1.0 if "!" in span else 0.0,
+        1.0 if "?" in span else 0.0,
+        1.0 if any(q in span for q in _QUOTES) else 0.0,
+        sum(c.isupper() for c in letters) / max(1, len(letters)),
+        len(span) / max(1, line_len),
+    )
+    return np.asarray(values, dtype=np.float32)
+
+
+def pool_span(
+    hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64], start: int, end: int
+) -> npt.NDArray[np.float32]:
+    """Pool one window's token states for the span at window positions ``[start, end)``.
+
+    The vector is ``[mean over span, max over span, mean over the window]``.
+
+    Args:
+        hidden: ``(tokens, hidden size)`` states of one window, special tokens included.
+        mask: ``(tokens,)`` attention mask of that window.
+        start: First span position in the window (special tokens counted).
+        end: One past the last span position.
+
+    Example:
+        >>> h = np.arange(8, dtype=np.float32).reshape(4, 2)
+        >>> pool_span(h, np.array([1, 1, 1, 0]), 1, 3).tolist()
+        [3.0, 4.0, 4.0, 5.0, 2.0, 3.0]
+    """
+    span = hidden[start:end]
+    valid = mask.astype(bool)
+    context = hidden[valid].mean(axis=0)
+    return np.concatenate([span.mean(axis=0), span.max(axis=0), context]).astype(np.float32)

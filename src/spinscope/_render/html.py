@@ -1,0 +1,89 @@
+"""The standalone HTML report: one file, no network needed to view it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .._analysis import Analysis
+from .._highlight import segments
+from .._techniques import TECHNIQUES, get_technique
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("spinscope", "_render/templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
+    """The data the report template renders (also what a web page would need)."""
+    number = {t.name: i for i, t in enumerate(TECHNIQUES, 1)}
+    pieces: list[dict[str, Any]] = []
+    for seg in segments(analysis.text, analysis.spans):
+        chunk = analysis.text[seg.start : seg.end]
+        if not seg.spans:
+            pieces.append({"text": chunk, "spans": []})
+            continue
+        ordered = sorted(seg.spans, key=lambda s: -s.confidence)
+        pieces.append(
+            {
+                "text": chunk,
+                "spans": [
+                    {
+                        "technique": s.technique,
+                        "n": number[s.technique],
+                        "title": get_technique(s.technique).title,
+                        "color": get_technique(s.technique).color,
+                        "definition": get_technique(s.technique).definition,
+                        "confidence": s.confidence,
+                        "fragment": analysis.text[s.start : s.end],
+                    }
+                    for s in ordered
+                ],
+            }
+        )
+    sentences = [
+        {
+            "text": " ".join(analysis.text[s.start : s.end].split()),
+            "score": s.score,
+            "techniques": [get_technique(t).title for t in s.techniques],
+        }
+        for s in analysis.sentences
+        if s.score > 0
+    ]
+    legend = [
+        {
+            "name": t.name,
+            "title": t.title,
+            "color": t.color,
+            "definition": t.definition,
+            "count": analysis.summary.counts.get(t.name, 0),
+        }
+        for t in TECHNIQUES
+    ]
+    return {
+        "title": title,
+        "pieces": pieces,
+        "legend": legend,
+        "sentences": sentences,
+        "summary": analysis.summary.line(),
+        "analysis": analysis,
+    }
+
+
+def render_html(analysis: Analysis, title: str) -> str:
+    """A standalone HTML report of one analysis.
+
+    Example:
+        >>> from spinscope._analysis import Span, build_analysis
+        >>> a = build_analysis("<b>Lies</b>!", [Span(3, 7, "Loaded_Language", 0.9)], "m", 0.3)
+        >>> html = render_html(a, "demo")
+        >>> "&lt;b&gt;" in html and "<b>" not in html
+        True
+    """
+    return _environment().get_template("report.html").render(**report_context(analysis, title))

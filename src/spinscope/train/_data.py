@@ -1,0 +1,130 @@
+"""Turning a PTC corpus into encoder windows with token tags and span targets (no torch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from tokenizers import Tokenizer
+
+from .._corpus import Corpus, Label
+from .._decode import B_TAG, I_TAG, chars_to_token_span, merge_overlapping
+from .._encoding import encode_article
+from .._features import ArticleIndex, span_features
+from .._windows import plan_windows, span_window
+
+IGNORE = -100
+
+
+@dataclass(frozen=True)
+class SpanTarget:
+    """A gold span inside one window: window positions (special tokens counted)."""
+
+    start: int
+    end: int
+    features: npt.NDArray[np.float32]
+    target: npt.NDArray[np.float32]
+
+
+@dataclass
+class WindowExample:
+    """One encoder window of one article, ready to batch."""
+
+    article_id: str
+    ids: npt.NDArray[np.int64]
+    tags: npt.NDArray[np.int64]
+    spans: list[SpanTarget] = field(default_factory=list)
+
+
+def token_tags(
+    offsets: list[tuple[int, int]], spans: list[tuple[int, int]]
+) -> npt.NDArray[np.int64]:
+    """BIO tags of the tokens, from character spans (overlapping ones merged first).
+
+    Example:
+        >>> token_tags([(0, 2), (3, 5), (6, 8)], [(3, 8)]).tolist()
+        [0, 1, 2]
+    """
+    tags = np.zeros(len(offsets), dtype=np.int64)
+    for start, end in merge_overlapping(spans):
+        hit = chars_to_token_span(offsets, start, end)
+        if hit is None:
+            continue
+        a, b = hit
+        tags[a] = B_TAG
+        tags[a + 1 : b] = I_TAG
+    return tags
+
+
+def article_examples(
+    tokenizer: Tokenizer,
+    article_id: str,
+    text: str,
+    labels: list[Label],
+    techniques: tuple[str, ...],
+    window_size: int,
+    window_overlap: int,
+) -> list[WindowExample]:
+    """Cut one annotated article into window examples."""
+    enc = encode_article(tokenizer, text)
+    if len(enc) == 0:
+        return []
+    tags = token_tags(enc.offsets, [(lb.start, lb.end) for lb in labels])
+    windows = plan_windows(len(enc), window_size - 2, window_overlap)
+    examples = [WindowExample(article_id, enc.ids[a:b], tags[a:b]) for a, b in windows]
+    by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for lb in labels:
+        if lb.technique is not None:
+            by_span[(lb.start, lb.end)].add(lb.technique)
+    index = ArticleIndex.build(text)
+    for (start, end), names in sorted(by_span.items()):
+        hit = chars_to_token_span(enc.offsets, start, end)
+        if hit is None:
+            continue
+        w, a, b = span_window(windows, *hit)
+        target = np.zeros(len(techniques), dtype=np.float32)
+        for name in names:
+            target[techniques.index(name)] = 1.0 / len(names)
+        offset = windows[w][0] - 1
+        examples[w].spans.append(
+            SpanTarget(a - offset, b - offset, span_features(index, start, end), target)
+        )
+    return examples
+
+
+def corpus_examples(
+    tokenizer: Tokenizer,
+    corpus: Corpus,
+    techniques: tuple[str, ...],
+    window_size: int,
+    window_overlap: int,
+) -> list[WindowExample]:
+    """Window examples of every article in ``corpus``, in article id order."""
+    by_article: dict[str, list[Label]] = defaultdict(list)
+    for lb in corpus.labels:
+        by_article[lb.article_id].append(lb)
+    examples: list[WindowExample] = []
+    for aid in sorted(corpus.articles):
+        examples += article_examples(
+            tokenizer,
+            aid,
+            corpus.articles[aid],
+            by_article[aid],
+            techniques,
+            window_size,
+            window_overlap,
+        )
+    return examples
+
+
+def technique_weights(examples: list[WindowExample], n: int) -> npt.NDArray[np.float32]:
+    """Class weights ``(max count / count) ** 0.5``, so rare techniques count more."""
+    counts = np.zeros(n, dtype=np.float64)
+    for ex in examples:
+        for sp in ex.spans:
+            counts += sp.target
+    counts = np.maximum(counts, 1.0)
+    weights = np.sqrt(counts.max() / counts)
+    return np.asarray(weights / weights.mean(), dtype=np.float32)

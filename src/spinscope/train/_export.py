@@ -1,0 +1,105 @@
+"""Exporting the fine-tuned network to ONNX and quantizing it to int8."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._encoding import encode_article, pack_windows
+from .._model import Model
+from .._windows import plan_windows
+from ._net import SpanHead, Tagger
+
+
+class _TaggerGraph(nn.Module):
+    def __init__(self, tagger: Tagger) -> None:
+        super().__init__()
+        self.tagger = tagger
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        logits, hidden = self.tagger(input_ids, attention_mask)
+        return torch.softmax(logits, dim=-1), hidden
+
+
+class _SpanGraph(nn.Module):
+    def __init__(self, head: SpanHead) -> None:
+        super().__init__()
+        self.head = head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.head(x), dim=-1)
+
+
+def export_onnx(tagger: Tagger, head: SpanHead, n_inputs: int, folder: Path) -> None:
+    """Write ``tagger.fp32.onnx`` and ``span_head.onnx`` into ``folder``."""
+    tagger.eval()
+    head.eval()
+    ids = torch.randint(1000, 2000, (2, 16))
+    mask = torch.ones_like(ids)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _TaggerGraph(tagger),
+            (ids, mask),
+            str(folder / "tagger.fp32.onnx"),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["probs", "hidden"],
+            dynamic_axes={
+                name: {0: "batch", 1: "tokens"}
+                for name in ("input_ids", "attention_mask", "probs", "hidden")
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+        torch.onnx.export(
+            _SpanGraph(head),
+            (torch.zeros(3, n_inputs),),
+            str(folder / "span_head.onnx"),
+            input_names=["x"],
+            output_names=["probs"],
+            dynamic_axes={"x": {0: "spans"}, "probs": {0: "spans"}},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def quantize(folder: Path) -> None:
+    """Quantize ``tagger.fp32.onnx`` to ``tagger.int8.onnx``: per-channel int8 MatMuls and
+    an int8 embedding table (Gather), which is most of the file."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(folder / "tagger.fp32.onnx"),
+        str(folder / "tagger.int8.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul", "Gather"],
+    )
+
+
+def hidden_cosine(folder: Path, model: Model, texts: list[str]) -> float:
+    """Mean cosine between fp32 and int8 token states over the first window of each text."""
+    import onnxruntime as ort
+
+    c = model.config
+    sessions = [
+        ort.InferenceSession(str(folder / name), providers=["CPUExecutionProvider"])
+        for name in ("tagger.fp32.onnx", "tagger.int8.onnx")
+    ]
+    cosines = []
+    for text in texts:
+        enc = encode_article(model.tokenizer, text)
+        window = plan_windows(len(enc), c.window_size - 2, c.window_overlap)[0]
+        ids, mask = pack_windows(enc.ids, [window], c.cls_id, c.sep_id, c.pad_id)
+        a, b = (
+            s.run(["hidden"], {"input_ids": ids, "attention_mask": mask})[0][0] for s in sessions
+        )
+        cos = (a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1) + 1e-9)
+        cosines.append(float(cos.mean()))
+    return float(np.mean(cosines))

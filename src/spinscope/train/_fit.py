@@ -1,0 +1,215 @@
+"""Fitting the network on the training split with a seeded, reproducible loop."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from torch import nn
+from tqdm import tqdm
+
+from .._corpus import Corpus
+from .._encoding import prepare_tokenizer
+from .._features import N_FEATURES
+from .._techniques import TECHNIQUE_NAMES
+from ._data import IGNORE, WindowExample, corpus_examples, technique_weights
+from ._net import SpanHead, Tagger, load_encoder, pool_spans
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters of one training run (saved with the model).
+
+    Attributes:
+        encoder: Local Hugging Face model directory to fine-tune.
+        seed: Seed for Python, numpy and torch.
+        epochs: Passes over the training windows.
+        batch_size: Windows per step.
+        lr: Learning rate of the encoder.
+        head_lr: Learning rate of the two heads.
+        layers: Encoder layers to keep (fewer is faster at inference).
+        window_size: Window length in tokens, special tokens included.
+        window_overlap: Tokens shared by neighbouring windows.
+        max_steps: Stop after this many steps (0: no limit); for smoke runs.
+        validation_every: Every n-th article by id is held out for validation.
+    """
+
+    encoder: str
+    seed: int = 13
+    epochs: int = 4
+    batch_size: int = 16
+    lr: float = 8e-5
+    head_lr: float = 1e-3
+    layers: int = 4
+    window_size: int = 256
+    window_overlap: int = 32
+    max_steps: int = 0
+    validation_every: int = 5
+
+
+def seed_everything(seed: int) -> None:
+    """Seed every random generator the loop uses."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _batch(
+    examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int
+) -> dict[str, object]:
+    width = max(len(ex.ids) for ex in examples) + 2
+    ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(examples), width), dtype=torch.long)
+    tags = torch.full((len(examples), width), IGNORE, dtype=torch.long)
+    rows, bounds, feats, targets = [], [], [], []
+    for r, ex in enumerate(examples):
+        n = len(ex.ids)
+        ids[r, 0], ids[r, n + 1] = cls_id, sep_id
+        ids[r, 1 : n + 1] = torch.from_numpy(ex.ids)
+        mask[r, : n + 2] = 1
+        tags[r, 1 : n + 1] = torch.from_numpy(ex.tags)
+        for sp in ex.spans:
+            rows.append(r)
+            bounds.append((sp.start, sp.end))
+            feats.append(sp.features)
+            targets.append(sp.target)
+    return {
+        "ids": ids,
+        "mask": mask,
+        "tags": tags,
+        "rows": rows,
+        "bounds": bounds,
+        "features": torch.from_numpy(np.stack(feats)) if feats else None,
+        "targets": torch.from_numpy(np.stack(targets)) if targets else None,
+    }
+
+
+def fit(corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path) -> Path:
+    """Fine-tune on ``train_ids`` of ``corpus`` and save a torch checkpoint under ``out/torch``.
+
+    Returns:
+        The checkpoint folder (encoder in Hugging Face format, heads, tokenizer, settings).
+    """
+    from transformers import AutoTokenizer
+
+    seed_everything(config.seed)
+    started = time.perf_counter()
+    hf_tok = AutoTokenizer.from_pretrained(config.encoder, local_files_only=True)
+    tokenizer: Tokenizer = prepare_tokenizer(hf_tok.backend_tokenizer)
+    examples = corpus_examples(
+        tokenizer,
+        corpus.subset(train_ids),
+        TECHNIQUE_NAMES,
+        config.window_size,
+        config.window_overlap,
+    )
+    encoder = load_encoder(Path(config.encoder), config.layers)
+    tagger = Tagger(encoder)
+    head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES))
+    weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES)))
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": tagger.encoder.parameters(), "lr": config.lr},
+            {
+                "params": list(tagger.bio.parameters()) + list(head.parameters()),
+                "lr": config.head_lr,
+            },
+        ],
+        weight_decay=0.01,
+    )
+    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
+    total = steps_per_epoch * config.epochs
+    if config.max_steps:
+        total = min(total, config.max_steps)
+    warmup = max(1, total // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup + 1)))
+    )
+    tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
+    ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
+    rng = random.Random(config.seed)
+    tagger.train()
+    head.train()
+    step = 0
+    history: list[dict[str, float]] = []
+    with tqdm(total=total, desc="training", unit="step") as bar:
+        for epoch in range(config.epochs):
+            order = list(range(len(examples)))
+            rng.shuffle(order)
+            # Similar lengths in a batch waste less padding.
+            chunks = [
+                order[i : i + config.batch_size * 8]
+                for i in range(0, len(order), config.batch_size * 8)
+            ]
+            batches = []
+            for chunk in chunks:
+                chunk.sort(key=lambda i: len(examples[i].ids))
+                batches += [
+                    chunk[i : i + config.batch_size]
+                    for i in range(0, len(chunk), config.batch_size)
+                ]
+            rng.shuffle(batches)
+            running = 0.0
+            for batch_idx in batches:
+                if step >= total:
+                    break
+                b = _batch([examples[i] for i in batch_idx], *ids)
+                logits, hidden = tagger(b["ids"], b["mask"])
+                loss = tag_loss(logits.reshape(-1, 3), b["tags"].reshape(-1))  # type: ignore[attr-defined]
+                if b["rows"]:
+                    pooled = pool_spans(hidden, b["mask"], b["rows"], b["bounds"])  # type: ignore[arg-type]
+                    scores = head(torch.cat([pooled, b["features"]], dim=1))  # type: ignore[list-item]
+                    logp = torch.log_softmax(scores, dim=1)
+                    target = b["targets"]
+                    per_span = -(target * logp * weights).sum(dim=1)  # type: ignore[operator]
+                    loss = loss + per_span.mean()
+                optimizer.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(list(tagger.parameters()) + list(head.parameters()), 1.0)
+                optimizer.step()
+                schedule.step()
+                step += 1
+                running = 0.9 * running + 0.1 * float(loss) if step > 1 else float(loss)
+                bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
+                bar.update()
+            history.append({"epoch": epoch + 1, "loss": running, "step": step})
+    ckpt = out / "torch"
+    ckpt.mkdir(parents=True, exist_ok=True)
+    tagger.encoder.save_pretrained(ckpt / "encoder")
+    hf_tok.save_pretrained(ckpt / "encoder")
+    torch.save({"bio": tagger.bio.state_dict(), "span": head.state_dict()}, ckpt / "heads.pt")
+    (ckpt / "train.json").write_text(
+        json.dumps(
+            {
+                "config": asdict(config),
+                "train_ids": train_ids,
+                "history": history,
+                "special_ids": list(ids),
+                "windows": len(examples),
+                "fit_seconds": round(time.perf_counter() - started, 1),
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return ckpt
+
+
+def load_checkpoint(ckpt: Path) -> tuple[Tagger, SpanHead, dict[str, Any]]:
+    """Load what :func:`fit` saved, in eval mode."""
+    meta: dict[str, Any] = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
+    encoder = load_encoder(ckpt / "encoder", None)
+    tagger = Tagger(encoder)
+    head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES))
+    state = torch.load(ckpt / "heads.pt", map_location="cpu")
+    tagger.bio.load_state_dict(state["bio"])
+    head.load_state_dict(state["span"])
+    return tagger.eval(), head.eval(), meta

@@ -1,0 +1,81 @@
+"""A fake model for unit tests: a word-level tokenizer and stand-ins for the ONNX sessions.
+
+The fake tagger marks every token of ``LOADED`` as a span; the fake span head answers
+Repetition for phrases that occur more than once in the article, Loaded_Language otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from tokenizers import Tokenizer, normalizers, pre_tokenizers
+from tokenizers.models import WordLevel
+
+from spinscope import Model, ModelConfig, Settings
+
+WORDS = ["the", "they", "are", "and", "our", "a", "of", "to", "is", "city", "save", "this", "plan"]
+LOADED = ["traitors", "liars", "disgrace", "shameful", "cronies"]
+HIDDEN = 4
+REPETITION = 10
+LOADED_LANGUAGE = 8
+
+
+def fake_tokenizer() -> Tokenizer:
+    vocab = {"[PAD]": 0, "[CLS]": 1, "[SEP]": 2, "[UNK]": 3}
+    for w in WORDS:
+        vocab[w] = len(vocab)
+    for w in LOADED:
+        vocab[w] = 100 + len(vocab)
+    tok = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
+    tok.normalizer = normalizers.Lowercase()
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    return tok
+
+
+class FakeTagger:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def run(self, outputs, feeds):
+        self.calls += 1
+        ids = feeds["input_ids"]
+        inside = ids >= 100
+        probs = np.zeros((*ids.shape, 3), dtype=np.float32)
+        probs[..., 0] = np.where(inside, 0.1, 0.9)
+        probs[..., 1] = np.where(inside, 0.8, 0.05)
+        probs[..., 2] = np.where(inside, 0.1, 0.05)
+        hidden = np.stack([ids % 7, ids % 5, ids % 3, np.ones_like(ids)], axis=-1).astype(
+            np.float32
+        )
+        return [probs, hidden]
+
+
+class FakeSpanHead:
+    def run(self, outputs, feeds):
+        x = feeds["x"]
+        assert x.shape[1] == 3 * HIDDEN + 11
+        probs = np.full((len(x), 14), 0.01, dtype=np.float32)
+        repeated = x[:, 3 * HIDDEN] > np.log1p(1.5)
+        probs[np.arange(len(x)), np.where(repeated, REPETITION, LOADED_LANGUAGE)] = 0.87
+        return [probs]
+
+
+def fake_model(window_size: int = 8, settings: Settings | None = None, **config) -> Model:
+    cfg = ModelConfig(
+        "fake-model",
+        window_size=window_size,
+        window_overlap=2,
+        cls_id=1,
+        sep_id=2,
+        pad_id=0,
+        hidden_size=HIDDEN,
+        span_threshold=0.5,
+        confidence_threshold=0.3,
+        second_label_ratio=0.6,
+        calibration=(1.0, 0.0),
+        **config,
+    )
+    return Model(
+        Path("fake"), cfg, fake_tokenizer(), FakeTagger(), FakeSpanHead(), settings or Settings()
+    )

@@ -1,0 +1,53 @@
+import pytest
+
+from spinscope import Span
+from spinscope._analysis import build_analysis
+
+TEXT = "Calm opening sentence. They are traitors and liars!\nSave our city!"
+
+
+def make(spans):
+    return build_analysis(TEXT, spans, "m1", 0.2)
+
+
+def test_sentence_score_is_chance_that_one_span_is_right():
+    a = make(
+        [Span(32, 40, "Name_Calling,Labeling", 0.5), Span(45, 50, "Name_Calling,Labeling", 0.5)]
+    )
+    scores = [round(s.score, 3) for s in a.sentences]
+    assert scores == [0.0, 0.75, 0.0]
+    assert a.sentences[1].techniques == ("Name_Calling,Labeling",)
+
+
+def test_summary_counts_coverage_and_score():
+    a = make(
+        [
+            Span(32, 40, "Name_Calling,Labeling", 0.8),
+            Span(52, 66, "Slogans", 0.6),
+            Span(52, 66, "Loaded_Language", 0.3),
+        ]
+    )
+    assert a.summary.counts == {"Name_Calling,Labeling": 1, "Slogans": 1, "Loaded_Language": 1}
+    assert a.summary.coverage == pytest.approx((8 + 14) / len(TEXT))
+    assert 0 < a.summary.score < 1
+    assert "3 fragments using 3 techniques" in a.summary.line()
+
+
+def test_filtered_drops_spans_below_threshold_and_other_techniques():
+    a = make([Span(32, 40, "Name_Calling,Labeling", 0.8), Span(52, 66, "Slogans", 0.3)])
+    assert [s.technique for s in a.filtered(threshold=0.5).spans] == ["Name_Calling,Labeling"]
+    assert [s.technique for s in a.filtered(techniques=["slogans"]).spans] == ["Slogans"]
+
+
+def test_to_dict_gives_exact_fragments_and_definitions():
+    a = make([Span(32, 40, "Name_Calling,Labeling", 0.8)])
+    d = a.to_dict()
+    assert d["spans"][0]["text"] == "traitors" == TEXT[32:40]
+    assert d["spans"][0]["definition"]
+    assert d["summary"]["spans"] == 1 and d["model"] == "m1"
+
+
+def test_no_spans_gives_zero_scores():
+    a = make([])
+    assert a.summary.score == 0 and a.summary.coverage == 0
+    assert a.summary.line().startswith("0 fragments")

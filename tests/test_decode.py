@@ -1,0 +1,79 @@
+import itertools
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spinscope._decode import (
+    chars_to_token_span,
+    decode_bio,
+    merge_overlapping,
+    snap_to_words,
+    split_at_line_breaks,
+    token_span_to_chars,
+)
+
+
+def probs(tags: str) -> np.ndarray:
+    table = {"O": [0.9, 0.05, 0.05], "B": [0.1, 0.8, 0.1], "I": [0.1, 0.1, 0.8]}
+    return np.array([table[t] for t in tags], dtype=np.float32)
+
+
+def test_decode_groups_inside_tokens_into_spans():
+    assert [(a, b) for a, b, _ in decode_bio(probs("OBIIOBOI"))] == [(1, 4), (5, 6), (7, 8)]
+
+
+def test_decode_splits_touching_spans_at_a_beginning():
+    assert [(a, b) for a, b, _ in decode_bio(probs("BIBI"))] == [(0, 2), (2, 4)]
+
+
+def test_decode_threshold_controls_what_is_inside():
+    p = np.array([[0.6, 0.2, 0.2]], dtype=np.float32)
+    assert decode_bio(p, 0.5) == []
+    assert len(decode_bio(p, 0.3)) == 1
+
+
+def test_decode_confidence_is_mean_inside_probability():
+    ((_, _, conf),) = decode_bio(probs("BI"))
+    assert abs(conf - 0.9) < 1e-6
+
+
+@given(st.text(alphabet="ab ,.\n", min_size=1, max_size=40), st.data())
+def test_snap_keeps_whole_words_and_trims_separators(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    snapped = snap_to_words(text, start, end)
+    if snapped is None:
+        assert all(c in " ,\n" for c in text[start:end])
+        return
+    a, b = snapped
+    assert 0 <= a < b <= len(text)
+    assert text[a] not in " ,\n" and text[b - 1] not in " ,\n"
+    assert not (a > 0 and text[a - 1].isalnum() and text[a].isalnum())
+    assert not (b < len(text) and text[b - 1].isalnum() and text[b].isalnum())
+
+
+def test_snap_widens_a_cut_word():
+    assert snap_to_words("a shameful lie", 4, 9) == (2, 10)
+
+
+def test_line_breaks_cut_spans():
+    text = "Title\r\n\r\nBody"
+    parts = split_at_line_breaks(text, 0, len(text))
+    assert [text[a:b].strip() for a, b in parts if text[a:b].strip()] == ["Title", "Body"]
+
+
+def test_token_and_char_spans_round_trip():
+    offsets = [(0, 3), (4, 9), (10, 12)]
+    assert chars_to_token_span(offsets, *token_span_to_chars(offsets, 1, 3)) == (1, 3)
+    assert chars_to_token_span(offsets, 3, 4) is None
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=20))
+def test_merged_spans_are_disjoint_and_cover_the_same_characters(raw):
+    spans = [(a, a + n) for a, n in raw]
+    merged = merge_overlapping(spans)
+    covered = {c for a, b in spans for c in range(a, b)}
+    assert {c for a, b in merged for c in range(a, b)} == covered
+    for (_, b1), (a2, _) in itertools.pairwise(merged):
+        assert b1 <= a2
