@@ -7,6 +7,7 @@ the original text through the tokenizer's offsets, and snaps the edges to whole 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -113,8 +114,10 @@ def chars_to_token_span(
         >>> chars_to_token_span([(0, 3), (4, 9), (10, 12)], 5, 11)
         (1, 3)
     """
-    hits = [i for i, (a, b) in enumerate(offsets) if a < end and start < b]
-    return (hits[0], hits[-1] + 1) if hits else None
+    # Token offsets are sorted and disjoint, so both edges are a binary search away.
+    first = bisect_right(offsets, start, key=lambda o: o[1])
+    last = bisect_left(offsets, end, key=lambda o: o[0])
+    return (first, last) if first < last else None
 
 
 def merge_overlapping(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -40,9 +40,11 @@ def encode_article(tokenizer: Tokenizer, text: str) -> Encoded:
     every token maps to a non-empty character range.
     """
     enc = tokenizer.encode(text, add_special_tokens=False)
-    keep = [i for i, (a, b) in enumerate(enc.offsets) if b > a]
-    ids = np.asarray([enc.ids[i] for i in keep], dtype=np.int64)
-    return Encoded(ids, [enc.offsets[i] for i in keep])
+    # Each property access builds a new list: read them once.
+    offsets, all_ids = enc.offsets, enc.ids
+    keep = [i for i, (a, b) in enumerate(offsets) if b > a]
+    ids = np.asarray([all_ids[i] for i in keep], dtype=np.int64)
+    return Encoded(ids, [offsets[i] for i in keep])
 
 
 def pack_windows(

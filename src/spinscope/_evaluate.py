@@ -50,15 +50,26 @@ def predict_labels(
     articles: Mapping[str, str],
     threshold: float | None = None,
     progress: Callable[[str], None] | None = None,
-) -> list[Label]:
-    """End-to-end predictions (spans with techniques) for every article."""
-    out: list[Label] = []
+) -> tuple[list[Label], list[Label]]:
+    """The model's span identification and end-to-end predictions for every article.
+
+    Span identification takes every decoded span (the tagger's own operating point); end
+    to end takes the spans with techniques at the confidence ``threshold``.
+
+    Returns:
+        ``(si_labels, e2e_labels)``.
+    """
+    si: list[Label] = []
+    e2e: list[Label] = []
     for aid in sorted(articles):
-        for span in model.analyze(articles[aid], threshold=threshold).spans:
-            out.append(Label(aid, span.start, span.end, span.technique))
+        text = articles[aid]
+        candidates = model.candidates(model.forward(text))
+        si += [Label(aid, c.start, c.end) for c in candidates]
+        analysis = model.analyze_candidates(text, candidates, threshold)
+        e2e += [Label(aid, s.start, s.end, s.technique) for s in analysis.spans]
         if progress:
             progress(aid)
-    return out
+    return si, e2e
 
 
 def classify_labels(
@@ -140,12 +151,12 @@ def evaluate(
             (the corpus's own labels when empty).
     """
     gold = corpus.labels
-    pred = predict_labels(model, corpus.articles, threshold, progress)
+    si_pred, pred = predict_labels(model, corpus.articles, threshold, progress)
     tc_pred = classify_labels(model, corpus.articles, gold)
     frequent = most_frequent_technique(list(train_labels) or gold)
     lines = line_baseline(corpus.articles)
     return Report(
-        si=score_si(gold, pred),
+        si=score_si(gold, si_pred),
         si_baseline=score_si(gold, lines),
         tc=score_tc(gold, tc_pred),
         tc_baseline=score_tc(gold, [Label(g.article_id, g.start, g.end, frequent) for g in gold]),

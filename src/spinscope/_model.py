@@ -317,8 +317,20 @@ class Model:
             techniques: Keep only these techniques (labels, parts or titles).
 
         Raises:
-            InputError: for empty or whitespace-only text, or an unknown technique.
+            InputError: for empty or whitespace-only text, a threshold outside [0, 1] or an
+                unknown technique.
         """
+        return self.analyze_candidates(text, None, threshold, techniques)
+
+    def analyze_candidates(
+        self,
+        text: str,
+        candidates: list[Candidate] | None,
+        threshold: float | None = None,
+        techniques: list[str] | None = None,
+    ) -> Analysis:
+        """Like :meth:`analyze`, reusing ``candidates`` of ``text`` when given (evaluation
+        scores span identification on the candidates and techniques on the analysis)."""
         if not text.strip():
             raise InputError("the text is empty" if not text else "the text holds only whitespace")
         wanted = None if techniques is None else {get_technique(t).name for t in techniques}
@@ -331,9 +343,11 @@ class Model:
             warnings.append(
                 "the text does not look like English; the model was trained on English news"
             )
+        if candidates is None:
+            candidates = self.candidates(self.forward(text))
         spans = [
             s
-            for s in self.predict(text)
+            for s in choose_techniques(candidates, self.config)
             if s.confidence >= threshold and (wanted is None or s.technique in wanted)
         ]
         return build_analysis(text, spans, self.model_id, threshold, warnings)

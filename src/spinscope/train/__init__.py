@@ -54,6 +54,9 @@ def _prepare_torch() -> None:
     # Spin-waiting OpenMP threads are 5x slower when the cores are throttled; the variable
     # must be set before torch starts its thread pool.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Everything loads from local folders; never reach for a model hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     try:
         import torch
         import transformers  # noqa: F401
@@ -64,16 +67,17 @@ def _prepare_torch() -> None:
     torch.set_num_threads(max(1, os.cpu_count() or 1))
 
 
-def _export(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
+def _export_checkpoint(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
     """Export the checkpoint to ONNX (fp32 and int8) and write tokenizer and base config."""
     from transformers import AutoTokenizer
 
-    from ._export import export_onnx, quantize
+    from ._export import export_onnx, optimize, quantize
     from ._fit import load_checkpoint
 
     tagger, head, meta = load_checkpoint(ckpt)
     hidden = tagger.encoder.config.hidden_size
     export_onnx(tagger, head, 3 * hidden + N_FEATURES, out)
+    optimize(out, tagger.encoder.config.num_attention_heads, hidden)
     quantize(out)
     AutoTokenizer.from_pretrained(str(ckpt / "encoder")).backend_tokenizer.save(
         str(out / "tokenizer.json")
@@ -137,9 +141,9 @@ def train(
         settings = TrainConfig(
             str(enc_path), seed=seed, epochs=epochs, layers=layers, max_steps=max_steps
         )
-        fit(corpus, train_ids, settings, out)
+        fit(corpus, train_ids, settings, out, command)
     name = DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
-    _export(out, ckpt, name)
+    _export_checkpoint(out, ckpt, name)
 
     val = corpus.subset(val_ids)
     int8, trace = tune(Model.load(out, tagger_file="tagger.int8.onnx"), val)

@@ -40,6 +40,14 @@ def export_onnx(tagger: Tagger, head: SpanHead, n_inputs: int, folder: Path) -> 
     """Write ``tagger.fp32.onnx`` and ``span_head.onnx`` into ``folder``."""
     tagger.eval()
     head.eval()
+    # Plain (eager) attention exports to the graph pattern onnxruntime fuses into its
+    # Attention kernel; the sdpa export is not recognised.
+    if hasattr(tagger.encoder, "set_attn_implementation"):
+        tagger.encoder.set_attn_implementation("eager")
+    # Plain (eager) attention exports to the graph pattern onnxruntime fuses into its
+    # Attention kernel; the sdpa export is not recognised.
+    if hasattr(tagger.encoder, "set_attn_implementation"):
+        tagger.encoder.set_attn_implementation("eager")
     ids = torch.randint(1000, 2000, (2, 16))
     mask = torch.ones_like(ids)
     with warnings.catch_warnings(), torch.no_grad():
@@ -69,9 +77,32 @@ def export_onnx(tagger: Tagger, head: SpanHead, n_inputs: int, folder: Path) -> 
         )
 
 
+def optimize(folder: Path, num_heads: int, hidden_size: int) -> None:
+    """Fuse attention, layer norms and GELU of ``tagger.fp32.onnx`` in place with
+    onnxruntime's transformer optimizer (a no-op for graphs it does not recognise).
+
+    The embedding stays unfused so that its table can be quantized to int8 as a Gather.
+    """
+    from onnxruntime.transformers import optimizer
+    from onnxruntime.transformers.fusion_options import FusionOptions
+
+    options = FusionOptions("bert")
+    options.enable_embed_layer_norm = False
+    path = str(folder / "tagger.fp32.onnx")
+    fused = optimizer.optimize_model(
+        path,
+        model_type="bert",
+        num_heads=num_heads,
+        hidden_size=hidden_size,
+        optimization_options=options,
+    )
+    fused.save_model_to_file(path)
+
+
 def quantize(folder: Path) -> None:
-    """Quantize ``tagger.fp32.onnx`` to ``tagger.int8.onnx``: per-channel int8 MatMuls and
-    an int8 embedding table (Gather), which is most of the file."""
+    """Quantize ``tagger.fp32.onnx`` to ``tagger.int8.onnx``: per-channel int8 weights of
+    the MatMuls and fused Attention, and the int8 embedding table (most of the file)."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
@@ -79,7 +110,9 @@ def quantize(folder: Path) -> None:
         str(folder / "tagger.int8.onnx"),
         weight_type=QuantType.QInt8,
         per_channel=True,
-        op_types_to_quantize=["MatMul", "Gather"],
+        op_types_to_quantize=["MatMul", "Attention", "Gather"],
+        # Fused operators defeat shape inference; their outputs are float.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
 
 

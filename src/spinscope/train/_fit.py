@@ -92,7 +92,9 @@ def _batch(
     }
 
 
-def fit(corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path) -> Path:
+def fit(
+    corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path, command: str = ""
+) -> Path:
     """Fine-tune on ``train_ids`` of ``corpus`` and save a torch checkpoint under ``out/torch``.
 
     Returns:
@@ -139,6 +141,7 @@ def fit(corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path) ->
     tagger.train()
     head.train()
     step = 0
+    running = 0.0
     history: list[dict[str, float]] = []
     with tqdm(total=total, desc="training", unit="step") as bar:
         for epoch in range(config.epochs):
@@ -157,7 +160,6 @@ def fit(corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path) ->
                     for i in range(0, len(chunk), config.batch_size)
                 ]
             rng.shuffle(batches)
-            running = 0.0
             for batch_idx in batches:
                 if step >= total:
                     break
@@ -177,7 +179,7 @@ def fit(corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path) ->
                 optimizer.step()
                 schedule.step()
                 step += 1
-                running = 0.9 * running + 0.1 * float(loss) if step > 1 else float(loss)
+                running = loss.item() if step == 1 else 0.9 * running + 0.1 * loss.item()
                 bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
                 bar.update()
             history.append({"epoch": epoch + 1, "loss": running, "step": step})
@@ -195,6 +197,7 @@ def fit(corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path) ->
                 "special_ids": list(ids),
                 "windows": len(examples),
                 "fit_seconds": round(time.perf_counter() - started, 1),
+                "command": command,
             },
             indent=2,
         ),

@@ -1,0 +1,87 @@
+"""A few-step smoke training through the real pipeline: fit, export, quantize, tune, load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+torch = pytest.importorskip("torch", reason="needs the train extra")
+
+from spinscope import Corpus, load_model  # noqa: E402
+from spinscope._corpus import format_labels  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(ptc: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten PTC articles in a temporary folder (never inside the project)."""
+    full = Corpus.load(ptc)
+    ids = sorted(full.articles)[:10]
+    folder = tmp_path_factory.mktemp("tiny")
+    (folder / "articles").mkdir()
+    for aid in ids:
+        shutil.copy(ptc / "articles" / f"article{aid}.txt", folder / "articles")
+    (folder / "labels.tsv").write_text(format_labels(full.subset(ids).labels))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from spinscope.train import train
+
+    out = tmp_path_factory.mktemp("model")
+    train(tiny_corpus, out, layers=1, max_steps=2, epochs=1, seed=3)
+    return out
+
+
+def test_smoke_training_writes_a_loadable_model_with_card(trained: Path):
+    for name in ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx",
+                 "MODEL_CARD.md", "validation.json"):
+        assert (trained / name).is_file(), name
+    model = load_model(str(trained))
+    assert model.config.layers == 1
+    assert "si_f1" in model.config.validation
+    analysis = model.analyze("They are corrupt traitors who hate our country!", threshold=0)
+    assert analysis.model_id == model.model_id
+
+
+def test_onnx_network_matches_torch(trained: Path):
+    import onnxruntime as ort
+
+    from spinscope.train._fit import load_checkpoint
+
+    tagger, _, _ = load_checkpoint(trained / "torch")
+    ids = torch.randint(1000, 5000, (2, 20))
+    mask = torch.ones_like(ids)
+    mask[1, 15:] = 0
+    with torch.no_grad():
+        logits, hidden = tagger(ids, mask)
+    session = ort.InferenceSession(str(trained / "tagger.fp32.onnx"))
+    probs, onnx_hidden = session.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+    np.testing.assert_allclose(probs, torch.softmax(logits, -1).numpy(), atol=1e-4)
+    np.testing.assert_allclose(onnx_hidden, hidden.numpy(), atol=1e-3)
+
+
+def test_torch_and_numpy_span_pooling_agree():
+    from spinscope._features import pool_span
+    from spinscope.train._net import pool_spans
+
+    hidden = torch.randn(2, 6, 4)
+    mask = torch.tensor([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0]])
+    got = pool_spans(hidden, mask, [0, 1], [(1, 3), (2, 4)]).numpy()
+    for row, (r, (a, b)) in enumerate([(0, (1, 3)), (1, (2, 4))]):
+        want = pool_span(hidden[r].numpy(), mask[r].numpy(), a, b)
+        np.testing.assert_allclose(got[row], want, atol=1e-6)
+
+
+def test_training_errors_are_clear(tmp_path: Path, tiny_corpus: Path):
+    from spinscope import TrainingError
+    from spinscope.train import train
+
+    with pytest.raises(TrainingError, match="not a Hugging Face model directory"):
+        train(tiny_corpus, tmp_path / "out", encoder=tmp_path)
+    with pytest.raises(TrainingError, match="no checkpoint"):
+        train(tiny_corpus, tmp_path / "out2", from_checkpoint=True)
