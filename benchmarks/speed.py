@@ -67,8 +67,14 @@ def load(path: str, checkpoint: Path) -> Any:
 
     torch.set_num_threads(2)
     tagger, head, _ = load_checkpoint(checkpoint)
-    return Model(model.path, model.config, model.tokenizer, TorchTagger(tagger),
-                 TorchSpanHead(head), model.settings)
+    return Model(
+        model.path,
+        model.config,
+        model.tokenizer,
+        TorchTagger(tagger),
+        TorchSpanHead(head),
+        model.settings,
+    )
 
 
 def measure(path: str, checkpoint: Path, limit: int) -> dict[str, Any]:
@@ -100,8 +106,10 @@ def startup() -> dict[str, float]:
     """Best-of-5 wall time of `import spinscope` and `spinscope --help`."""
     out = {}
     cli = str(Path(sys.executable).with_name("spinscope"))
-    for name, cmd in (("import_s", [sys.executable, "-c", "import spinscope"]),
-                      ("help_s", [cli, "--help"])):
+    for name, cmd in (
+        ("import_s", [sys.executable, "-c", "import spinscope"]),
+        ("help_s", [cli, "--help"]),
+    ):
         best = float("inf")
         for _ in range(5):
             t = time.perf_counter()
@@ -130,22 +138,39 @@ def main() -> None:
             print(f"torch path skipped: no checkpoint at {args.checkpoint}")
             continue
         proc = subprocess.run(
-            [sys.executable, __file__, "--path", path, "--limit", str(args.limit),
-             "--checkpoint", str(args.checkpoint)],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                __file__,
+                "--path",
+                path,
+                "--limit",
+                str(args.limit),
+                "--checkpoint",
+                str(args.checkpoint),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     print(f"{'path':<22}{'articles':>9}{'art/s':>8}{'ms med':>9}{'ms p95':>9}{'peak MB':>9}")
     names = {"onnx": "shipped (ORT int8)", "torch": "torch fp32"}
     for r in rows:
-        print(f"{names[r['path']]:<22}{r['articles']:>9}{r['articles_per_s']:>8.2f}"
-              f"{r['ms_median']:>9.1f}{r['ms_p95']:>9.1f}{r['peak_rss_mb']:>9.0f}")
+        print(
+            f"{names[r['path']]:<22}{r['articles']:>9}{r['articles_per_s']:>8.2f}"
+            f"{r['ms_median']:>9.1f}{r['ms_p95']:>9.1f}{r['peak_rss_mb']:>9.0f}"
+        )
     if len(rows) == 2:
-        print(f"speed-up of the shipped path: {rows[0]['articles_per_s'] / rows[1]['articles_per_s']:.2f}x;"
-              f" memory ratio {rows[0]['peak_rss_mb'] / rows[1]['peak_rss_mb']:.2f}")
+        print(
+            "speed-up of the shipped path: "
+            f"{rows[0]['articles_per_s'] / rows[1]['articles_per_s']:.2f}x;"
+            f" memory ratio {rows[0]['peak_rss_mb'] / rows[1]['peak_rss_mb']:.2f}"
+        )
     s = startup()
-    print(f"import spinscope {s['import_s']:.2f} s; spinscope --help {s['help_s']:.2f} s; "
-          f"torch imported by spinscope: {s['torch_imported']}")
+    print(
+        f"import spinscope {s['import_s']:.2f} s; spinscope --help {s['help_s']:.2f} s; "
+        f"torch imported by spinscope: {s['torch_imported']}"
+    )
 
 
 if __name__ == "__main__":

@@ -51,6 +51,16 @@ class FakeTagger:
         return [probs, hidden]
 
 
+class FakeE2EHead:
+    """Echoes the classification probabilities and adds Loaded_Language at 0.5."""
+
+    def run(self, outputs, feeds):
+        x = feeds["x"]
+        labels = x[:, -14:].copy()
+        labels[:, LOADED_LANGUAGE] = np.maximum(labels[:, LOADED_LANGUAGE], 0.5)
+        return [labels]
+
+
 class FakeSpanHead:
     def run(self, outputs, feeds):
         x = feeds["x"]
@@ -61,7 +71,9 @@ class FakeSpanHead:
         return [probs]
 
 
-def fake_model(window_size: int = 8, settings: Settings | None = None, **config) -> Model:
+def fake_model(
+    window_size: int = 8, settings: Settings | None = None, label_floor: float = 0.6, **config
+) -> Model:
     cfg = ModelConfig(
         "fake-model",
         window_size=window_size,
@@ -72,10 +84,16 @@ def fake_model(window_size: int = 8, settings: Settings | None = None, **config)
         hidden_size=HIDDEN,
         span_threshold=0.5,
         confidence_threshold=0.3,
-        second_label_ratio=0.6,
+        label_floor=label_floor,
         calibration=(1.0, 0.0),
         **config,
     )
     return Model(
-        Path("fake"), cfg, fake_tokenizer(), FakeTagger(), FakeSpanHead(), settings or Settings()
+        Path("fake"),
+        cfg,
+        fake_tokenizer(),
+        FakeTagger(),
+        FakeSpanHead(),
+        FakeE2EHead(),
+        settings or Settings(),
     )

@@ -75,7 +75,9 @@ def test_directory_with_bad_files_analyzes_the_good_and_reports_the_bad(run, tmp
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "blank.txt").write_text("  \n ")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00")
-    (tmp_path / "latin.txt").write_bytes("Caf\xe9 owners are \x93crooks\x94, he said.".encode("latin-1"))
+    (tmp_path / "latin.txt").write_bytes(
+        "Caf\xe9 owners are \x93crooks\x94, he said.".encode("latin-1")
+    )
     result = run("analyze", str(tmp_path), "-f", "json")
     assert result.exit_code == 1
     assert "empty.txt" in result.output and "image.png" in result.output
@@ -132,8 +134,15 @@ def test_classify_fills_techniques_in_input_order(run, tmp_path, resources):
     articles.mkdir()
     shutil.copy(resources / "article901.txt", articles)
     out = tmp_path / "out.tsv"
-    result = run("classify", "--articles", str(articles), "--spans",
-                 str(resources / "spans.tsv"), "-o", str(out))
+    result = run(
+        "classify",
+        "--articles",
+        str(articles),
+        "--spans",
+        str(resources / "spans.tsv"),
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0
     got = [line.split("\t") for line in out.read_text().splitlines()]
     want = [line.split("\t") for line in (resources / "spans.tsv").read_text().splitlines()]

@@ -1,6 +1,7 @@
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,13 +45,29 @@ def test_snap_keeps_whole_words_and_trims_separators(text, data):
     end = data.draw(st.integers(start + 1, len(text)))
     snapped = snap_to_words(text, start, end)
     if snapped is None:
-        assert all(c in " ,\n" for c in text[start:end])
+        assert not any(c.isalnum() for c in text[start:end])
         return
     a, b = snapped
     assert 0 <= a < b <= len(text)
     assert text[a] not in " ,\n" and text[b - 1] not in " ,\n"
     assert not (a > 0 and text[a - 1].isalnum() and text[a].isalnum())
     assert not (b < len(text) and text[b - 1].isalnum() and text[b].isalnum())
+
+
+@pytest.mark.parametrize(
+    ("text", "selected", "want"),
+    [
+        ("said ‘low hanging fruit’ then", "‘low hanging fruit", "‘low hanging fruit’"),
+        ("a ‘stooge’ indeed", "stooge’", "‘stooge’"),
+        ("Trump has ‘lost interest’ in", "‘lost", "lost"),
+        ("the (so-called) expert", "(so-called", "(so-called)"),
+        ("x ‘ y", "‘", None),
+    ],
+)
+def test_snap_balances_quotes(text, selected, want):
+    start = text.index(selected)
+    got = snap_to_words(text, start, start + len(selected))
+    assert (text[got[0] : got[1]] if got else None) == want
 
 
 def test_snap_widens_a_cut_word():

@@ -35,6 +35,13 @@ def test_long_texts_are_analyzed_in_pieces_with_absolute_offsets():
     assert all(text[s.start : s.end] == "disgrace" for s in a.spans)
 
 
+def test_a_found_span_can_carry_several_techniques():
+    text = "Save our city, liars, liars!"
+    a = fake_model(label_floor=0.4).analyze(text)
+    assert sorted({s.technique for s in a.spans}) == ["Loaded_Language", "Repetition"]
+    assert len(a.spans) == 4
+
+
 def test_threshold_and_technique_filters():
     text = "They are traitors. Save our city, liars, liars!"
     model = fake_model()
@@ -82,12 +89,14 @@ def test_technique_probs_for_given_spans():
         fake_model().technique_probs(text, [(0, 999)])
 
 
-def test_runner_up_technique_is_reported_when_nearly_as_likely():
+def test_every_technique_above_the_floor_is_reported_and_the_top_one_always():
     config = fake_model().config
-    cand = Candidate(0, 4, 1.0, np.array([0.5, 0.4] + [0.1 / 12] * 12, dtype=np.float32))
-    spans = choose_techniques([cand], config, second_label_ratio=0.7)
+    probs = np.full(14, 1 / 14, dtype=np.float32)
+    labels = np.array([0.3, 0.45] + [0.01] * 12, dtype=np.float32)
+    cand = Candidate(0, 4, 1.0, probs, labels)
+    spans = choose_techniques([cand], config, label_floor=0.25)
     assert [s.technique for s in spans] == [config.techniques[0], config.techniques[1]]
-    assert len(choose_techniques([cand], config, second_label_ratio=0.9)) == 1
+    assert [s.technique for s in choose_techniques([cand], config, 0.9)] == [config.techniques[1]]
 
 
 @given(st.floats(0.001, 0.999), st.floats(0.2, 3.0), st.floats(-2, 2))

@@ -38,8 +38,14 @@ def trained(tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 def test_smoke_training_writes_a_loadable_model_with_card(trained: Path):
-    for name in ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx",
-                 "MODEL_CARD.md", "validation.json"):
+    for name in (
+        "config.json",
+        "tokenizer.json",
+        "tagger.onnx",
+        "span_head.onnx",
+        "MODEL_CARD.md",
+        "validation.json",
+    ):
         assert (trained / name).is_file(), name
     model = load_model(str(trained))
     assert model.config.layers == 1
@@ -60,7 +66,9 @@ def test_onnx_network_matches_torch(trained: Path):
     with torch.no_grad():
         logits, hidden = tagger(ids, mask)
     session = ort.InferenceSession(str(trained / "tagger.fp32.onnx"))
-    probs, onnx_hidden = session.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+    probs, onnx_hidden = session.run(
+        None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
+    )
     np.testing.assert_allclose(probs, torch.softmax(logits, -1).numpy(), atol=1e-4)
     np.testing.assert_allclose(onnx_hidden, hidden.numpy(), atol=1e-3)
 

@@ -29,8 +29,8 @@ class ModelConfig:
         n_features: Number of span features (see ``_features.py``).
         span_threshold: Decoding threshold on P(B) + P(I) per token.
         confidence_threshold: Default minimum span confidence to report.
-        second_label_ratio: Also report a span's runner-up technique when its
-            probability is at least this share of the top one's.
+        label_floor: Besides its most probable technique, a span also gets every technique
+            whose end-to-end probability reaches this floor.
         calibration: ``(a, b)`` of the logistic map from raw to calibrated confidence.
         encoder: What the network was fine-tuned from.
         layers: Encoder layers kept.
@@ -48,7 +48,7 @@ class ModelConfig:
     n_features: int = 11
     span_threshold: float = 0.5
     confidence_threshold: float = 0.3
-    second_label_ratio: float = 0.6
+    label_floor: float = 0.5
     calibration: tuple[float, float] = (1.0, 0.0)
     encoder: str = "all-MiniLM-L6-v2"
     layers: int = 6
@@ -69,6 +69,8 @@ class ModelConfig:
         """
         try:
             raw = json.loads(text)
+            if not isinstance(raw, dict):
+                raise ValueError("expected a JSON object")
             known = {f.name for f in fields(cls)}
             data = {k: v for k, v in raw.items() if k in known}
             for key in ("techniques", "calibration"):

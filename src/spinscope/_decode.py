@@ -17,6 +17,8 @@ O_TAG, B_TAG, I_TAG = 0, 1, 2
 
 # Trimmed from span edges: gold spans rarely start or end on these.
 _EDGE_TRIM = " \t\r\n\u00a0,;:"
+_OPENING = {"“": "”", "‘": "’", "«": "»", "„": "“", '"': '"', "(": ")"}
+_CLOSING = {"”": "“", "’": "‘", "»": "«", ")": "(", '"': '"'}
 
 
 def decode_bio(
@@ -55,24 +57,54 @@ def decode_bio(
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Widen ``[start, end)`` to whole words, then trim spaces and separators at the edges.
+    """Widen ``[start, end)`` to whole words, trim spaces and separators at the edges, and
+    balance quotes: a quote whose partner sits just outside is taken in, one without a
+    partner is dropped.
 
-    Returns ``None`` when nothing but separators is left.
+    Returns ``None`` when no letter or digit is left.
 
     Example:
         >>> snap_to_words("a shameful lie, again", 3, 15)
         (2, 14)
+        >>> t = "he said ‘low hanging fruit’ today"
+        >>> t[slice(*snap_to_words(t, 8, 26))]
+        '‘low hanging fruit’'
     """
     start, end = max(0, start), min(len(text), end)
     while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
         start -= 1
     while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
         end += 1
+    start, end = _trim(text, start, end)
+    if (
+        start < end
+        and text[start] in _OPENING
+        and _OPENING[text[start]] not in text[start + 1 : end]
+    ):
+        if end < len(text) and text[end] == _OPENING[text[start]]:
+            end += 1
+        else:
+            start, end = _trim(text, start + 1, end)
+    if (
+        start < end
+        and text[end - 1] in _CLOSING
+        and _CLOSING[text[end - 1]] not in text[start : end - 1]
+    ):
+        if start > 0 and text[start - 1] == _CLOSING[text[end - 1]]:
+            start -= 1
+        else:
+            start, end = _trim(text, start, end - 1)
+    if not any(c.isalnum() for c in text[start:end]):
+        return None
+    return start, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _EDGE_TRIM:
         start += 1
     while end > start and text[end - 1] in _EDGE_TRIM:
         end -= 1
-    return (start, end) if start < end else None
+    return start, end
 
 
 def split_at_line_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -63,7 +63,7 @@ def predict_labels(
     e2e: list[Label] = []
     for aid in sorted(articles):
         text = articles[aid]
-        candidates = model.candidates(model.forward(text))
+        candidates = model.candidates(text)
         si += [Label(aid, c.start, c.end) for c in candidates]
         analysis = model.analyze_candidates(text, candidates, threshold)
         e2e += [Label(aid, s.start, s.end, s.technique) for s in analysis.spans]

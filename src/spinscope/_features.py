@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 N_FEATURES = 11
+COUNT_RADIUS = 100_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTES = "\"“”„«»'‘’"
@@ -35,6 +36,15 @@ class ArticleIndex:
     lower: str
     word_counts: Counter[str] = field(repr=False)
     title_end: int
+
+    def count(self, phrase: str, near: int) -> int:
+        """Occurrences of a lower-cased ``phrase``; in very long texts, only within
+        ``COUNT_RADIUS`` characters of ``near`` (no training article is that long, and
+        counting over megabytes for every span would dominate the run time)."""
+        if len(self.lower) <= 2 * COUNT_RADIUS:
+            return self.lower.count(phrase)
+        lo = max(0, near - COUNT_RADIUS)
+        return self.lower.count(phrase, lo, near + COUNT_RADIUS)
 
     @classmethod
     def build(cls, text: str) -> ArticleIndex:
@@ -67,7 +77,7 @@ def span_features(index: ArticleIndex, start: int, end: int) -> npt.NDArray[np.f
     line_end = text.find("\n", end)
     line_len = (len(text) if line_end < 0 else line_end) - line_start
     values = (
-        math.log1p(index.lower.count(lower) if lower.strip() else 1),
+        math.log1p(index.count(lower, start) if lower.strip() else 1),
         math.log1p(word_rep),
         math.log1p(len(span)),
         math.log1p(len(words)),

@@ -1,14 +1,18 @@
 """The runtime model: the fine-tuned network as ONNX, run with onnxruntime (no torch).
 
 A model directory holds ``config.json`` (:class:`ModelConfig`), ``tokenizer.json``,
-``tagger.onnx`` (encoder + BIO head; outputs tag probabilities and token states) and
-``span_head.onnx`` (technique probabilities of a pooled span).
+``tagger.onnx`` (encoder + BIO head; outputs tag probabilities and token states),
+``span_head.onnx`` (the one technique of a given span: softmax, for classification) and
+``e2e_head.onnx`` (every technique used in or around a found span: independent
+probabilities, for end-to-end analysis, where one span often carries several; without it,
+a span's classification probabilities stand in).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -36,6 +40,7 @@ from ._text import english_share, split_pieces
 from ._windows import Window, owner_windows, plan_windows, span_window
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
+OPTIONAL_FILES = ("e2e_head.onnx",)
 
 
 def default_model_path() -> Path:
@@ -45,12 +50,19 @@ def default_model_path() -> Path:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A decoded span before technique selection: span confidence and technique probabilities."""
+    """A decoded span before technique selection.
+
+    Attributes:
+        span_confidence: Mean probability of its tokens being inside a propaganda span.
+        probs: Softmax over techniques from the classification head.
+        labels: Independent per-technique probabilities from the end-to-end head.
+    """
 
     start: int
     end: int
     span_confidence: float
     probs: npt.NDArray[np.float32]
+    labels: npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -86,26 +98,24 @@ def calibrate(raw: float, calibration: tuple[float, float]) -> float:
 
 
 def choose_techniques(
-    candidates: list[Candidate], config: ModelConfig, second_label_ratio: float | None = None
+    candidates: list[Candidate], config: ModelConfig, label_floor: float | None = None
 ) -> list[Span]:
-    """Turn candidates into spans: the top technique, and the runner-up when nearly as likely.
+    """Turn candidates into spans: the most probable technique of each, and every other
+    technique whose end-to-end probability reaches ``label_floor``.
 
     Example:
         >>> c = ModelConfig("m", techniques=("A_x", "B_y"), calibration=(1.0, 0.0))
-        >>> cand = Candidate(0, 4, 1.0, np.array([0.55, 0.45], dtype=np.float32))
-        >>> [s.technique for s in choose_techniques([cand], c, 0.8)]
+        >>> probs = np.array([0.5, 0.5], dtype=np.float32)
+        >>> cand = Candidate(0, 4, 1.0, probs, np.array([0.7, 0.45], dtype=np.float32))
+        >>> [s.technique for s in choose_techniques([cand], c, 0.4)]
         ['A_x', 'B_y']
     """
-    ratio = config.second_label_ratio if second_label_ratio is None else second_label_ratio
+    floor = config.label_floor if label_floor is None else label_floor
     spans = []
     for cand in candidates:
-        order = np.argsort(-cand.probs)
-        top = float(cand.probs[order[0]])
-        for k in order[:2]:
-            p = float(cand.probs[k])
-            if k != order[0] and p < ratio * top:
-                break
-            conf = calibrate(cand.span_confidence * p, config.calibration)
+        top = int(np.argmax(cand.labels))
+        for k in np.flatnonzero((cand.labels >= floor) | (np.arange(len(cand.labels)) == top)):
+            conf = calibrate(cand.span_confidence * float(cand.labels[k]), config.calibration)
             spans.append(Span(cand.start, cand.end, config.techniques[int(k)], conf))
     return spans
 
@@ -124,6 +134,7 @@ class Model:
         tokenizer: Tokenizer,
         tagger: object,
         span_head: object,
+        e2e_head: object,
         settings: Settings,
     ) -> None:
         self.path = path
@@ -131,6 +142,7 @@ class Model:
         self.tokenizer = tokenizer
         self._tagger = tagger
         self._span_head = span_head
+        self._e2e_head = e2e_head
         self.settings = settings
 
     @classmethod
@@ -173,14 +185,25 @@ class Model:
             head = ort.InferenceSession(
                 str(path / "span_head.onnx"), options, providers=["CPUExecutionProvider"]
             )
+            e2e = None
+            if (path / "e2e_head.onnx").is_file():
+                e2e = ort.InferenceSession(
+                    str(path / "e2e_head.onnx"), options, providers=["CPUExecutionProvider"]
+                )
         except Exception as exc:  # onnxruntime and tokenizers raise their own types
             raise ModelError(f"{path}: cannot load the model ({exc})") from None
-        return cls(path, config, tokenizer, tagger, head, settings)
+        return cls(path, config, tokenizer, tagger, head, e2e, settings)
 
     def with_config(self, config: ModelConfig) -> Model:
         """The same network under another decoding configuration (sessions are shared)."""
         return Model(
-            self.path, config, self.tokenizer, self._tagger, self._span_head, self.settings
+            self.path,
+            config,
+            self.tokenizer,
+            self._tagger,
+            self._span_head,
+            self._e2e_head,
+            self.settings,
         )
 
     @property
@@ -209,27 +232,34 @@ class Model:
                 masks.append(mask[row])
         return probs, hidden, masks
 
-    def forward(self, text: str) -> Forward:
-        """Run the encoder over ``text`` piece by piece (memory stays bounded)."""
+    def _encode_piece(self, text: str, start: int, end: int) -> _Piece | None:
         c = self.config
-        pieces = []
-        for a, b in split_pieces(text, self.settings.piece_chars):
-            enc = encode_article(self.tokenizer, text[a:b])
-            if len(enc) == 0:
-                continue
-            enc = Encoded(enc.ids, [(s + a, e + a) for s, e in enc.offsets])
-            windows = plan_windows(len(enc), c.window_size - 2, c.window_overlap)
-            wprobs, hidden, masks = self._run_windows(enc.ids, windows)
-            owners = owner_windows(len(enc), windows)
-            token_probs = np.stack(
-                [wprobs[w][t - windows[w][0] + 1] for t, w in enumerate(owners)]
-            ).astype(np.float32)
-            pieces.append(_Piece(enc, windows, token_probs, hidden, masks))
-        return Forward(text, ArticleIndex.build(text), pieces)
+        enc = encode_article(self.tokenizer, text[start:end])
+        if len(enc) == 0:
+            return None
+        enc = Encoded(enc.ids, [(a + start, b + start) for a, b in enc.offsets])
+        windows = plan_windows(len(enc), c.window_size - 2, c.window_overlap)
+        wprobs, hidden, masks = self._run_windows(enc.ids, windows)
+        owners = owner_windows(len(enc), windows)
+        token_probs = np.stack(
+            [wprobs[w][t - windows[w][0] + 1] for t, w in enumerate(owners)]
+        ).astype(np.float32)
+        return _Piece(enc, windows, token_probs, hidden, masks)
 
-    def _span_probs(
-        self, forward: Forward, piece: _Piece, char_spans: list[tuple[int, int]]
+    def _pieces(self, text: str) -> Iterator[_Piece]:
+        for start, end in split_pieces(text, self.settings.piece_chars):
+            piece = self._encode_piece(text, start, end)
+            if piece is not None:
+                yield piece
+
+    def forward(self, text: str) -> Forward:
+        """Run the encoder over ``text`` and keep its states, to decode them again cheaply."""
+        return Forward(text, ArticleIndex.build(text), list(self._pieces(text)))
+
+    def _span_inputs(
+        self, index: ArticleIndex, piece: _Piece, char_spans: list[tuple[int, int]]
     ) -> npt.NDArray[np.float32]:
+        """What the span heads read: pooled token states and span features, one row a span."""
         rows = []
         for start, end in char_spans:
             hit = chars_to_token_span(piece.encoded.offsets, start, end)
@@ -237,34 +267,78 @@ class Model:
             w, a, b = span_window(piece.windows, *hit)
             shift = piece.windows[w][0] - 1
             pooled = pool_span(piece.hidden[w], piece.masks[w], a - shift, b - shift)
-            rows.append(np.concatenate([pooled, span_features(forward.index, start, end)]))
-        (probs,) = self._span_head.run(["probs"], {"x": np.stack(rows)})  # type: ignore[attr-defined]
+            rows.append(np.concatenate([pooled, span_features(index, start, end)]))
+        return np.stack(rows).astype(np.float32)
+
+    def _span_probs(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        (probs,) = self._span_head.run(["probs"], {"x": x})  # type: ignore[attr-defined]
         return np.asarray(probs, dtype=np.float32)
 
-    def candidates(self, forward: Forward, span_threshold: float | None = None) -> list[Candidate]:
-        """Decode spans from a :class:`Forward` and give each its technique probabilities."""
+    def _e2e_labels(
+        self, x: npt.NDArray[np.float32], probs: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float32]:
+        if self._e2e_head is None:
+            return probs
+        feeds = {"x": np.concatenate([x, probs], axis=1)}
+        (labels,) = self._e2e_head.run(["labels"], feeds)  # type: ignore[attr-defined]
+        return np.asarray(labels, dtype=np.float32)
+
+    def span_inputs(
+        self, forward: Forward, spans: list[tuple[int, int]]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Head inputs and classification probabilities of ``spans`` from kept states
+        (training the end-to-end head reads these). Spans must cover a token."""
+        rows, probs = [], []
+        for start, end in spans:
+            piece = next(
+                p
+                for p in forward.pieces
+                if p.encoded.offsets[0][0] <= start < p.encoded.offsets[-1][1]
+            )
+            x = self._span_inputs(forward.index, piece, [(start, end)])
+            rows.append(x[0])
+            probs.append(self._span_probs(x)[0])
+        return np.stack(rows), np.stack(probs)
+
+    def _piece_candidates(
+        self, index: ArticleIndex, piece: _Piece, threshold: float
+    ) -> list[Candidate]:
+        text = index.text
+        found: dict[tuple[int, int], float] = {}
+        for a, b, conf in decode_bio(piece.probs, threshold):
+            start, end = token_span_to_chars(piece.encoded.offsets, a, b)
+            for part in split_at_line_breaks(text, start, end):
+                snapped = snap_to_words(text, *part)
+                if snapped and chars_to_token_span(piece.encoded.offsets, *snapped):
+                    found[snapped] = max(conf, found.get(snapped, 0.0))
+        # Word pieces decoded apart snap to the same word: join what overlaps.
+        spans = merge_overlapping(list(found))
+        if not spans:
+            return []
+        confs = [max(c for (s, e), c in found.items() if s < b and a < e) for a, b in spans]
+        x = self._span_inputs(index, piece, spans)
+        probs = self._span_probs(x)
+        labels = self._e2e_labels(x, probs)
+        return [
+            Candidate(s, e, c, p, q)
+            for (s, e), c, p, q in zip(spans, confs, probs, labels, strict=True)
+        ]
+
+    def candidates(
+        self, source: Forward | str, span_threshold: float | None = None
+    ) -> list[Candidate]:
+        """Decode spans and give each its technique probabilities.
+
+        From a :class:`Forward` the kept states are decoded again (no inference); from a
+        text, pieces are encoded one at a time and their states dropped, so memory stays
+        bounded however long the text.
+        """
         threshold = self.config.span_threshold if span_threshold is None else span_threshold
-        out: list[Candidate] = []
-        for piece in forward.pieces:
-            found: dict[tuple[int, int], float] = {}
-            for a, b, conf in decode_bio(piece.probs, threshold):
-                start, end = token_span_to_chars(piece.encoded.offsets, a, b)
-                for part in split_at_line_breaks(forward.text, start, end):
-                    snapped = snap_to_words(forward.text, *part)
-                    if snapped and chars_to_token_span(piece.encoded.offsets, *snapped):
-                        found[snapped] = max(conf, found.get(snapped, 0.0))
-            # Word pieces decoded apart snap to the same word: join what overlaps.
-            spans: list[tuple[int, int]] = []
-            confs: list[float] = []
-            for span in merge_overlapping(list(found)):
-                spans.append(span)
-                confs.append(max(c for (s, e), c in found.items() if s < span[1] and span[0] < e))
-            if spans:
-                probs = self._span_probs(forward, piece, spans)
-                out += [
-                    Candidate(s, e, c, p) for (s, e), c, p in zip(spans, confs, probs, strict=True)
-                ]
-        return out
+        if isinstance(source, Forward):
+            index, pieces = source.index, iter(source.pieces)
+        else:
+            index, pieces = ArticleIndex.build(source), self._pieces(source)
+        return [c for piece in pieces for c in self._piece_candidates(index, piece, threshold)]
 
     def technique_probs(self, text: str, spans: list[tuple[int, int]]) -> npt.NDArray[np.float32]:
         """Technique probabilities ``(len(spans), 14)`` for given character spans (the TC task).
@@ -277,31 +351,29 @@ class Model:
                 raise InputError(
                     f"span [{start}, {end}) lies outside the text of {len(text)} characters"
                 )
-        forward = self.forward(text)
-        if not forward.pieces:
-            raise InputError("the text has no words to classify")
-        ranges = [(p.encoded.offsets[0][0], p.encoded.offsets[-1][1]) for p in forward.pieces]
+        ranges = split_pieces(text, self.settings.piece_chars)
         todo: dict[int, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
         for i, (start, end) in enumerate(spans):
             k = max(
                 range(len(ranges)), key=lambda k: min(end, ranges[k][1]) - max(start, ranges[k][0])
             )
-            clipped = (max(start, ranges[k][0]), min(end, ranges[k][1]))
-            if clipped[0] >= clipped[1] or not chars_to_token_span(
-                forward.pieces[k].encoded.offsets, *clipped
-            ):
-                raise InputError(f"span [{start}, {end}) covers no word of the text")
-            todo[k].append((i, clipped))
+            todo[k].append((i, (max(start, ranges[k][0]), min(end, ranges[k][1]))))
+        index = ArticleIndex.build(text)
         result = np.zeros((len(spans), len(self.config.techniques)), dtype=np.float32)
-        for k, items in todo.items():
-            probs = self._span_probs(forward, forward.pieces[k], [sp for _, sp in items])
+        for k, items in sorted(todo.items()):
+            piece = self._encode_piece(text, *ranges[k])
+            for i, clipped in items:
+                if piece is None or not chars_to_token_span(piece.encoded.offsets, *clipped):
+                    raise InputError(f"span {list(spans[i])} covers no word of the text")
+            assert piece is not None
+            probs = self._span_probs(self._span_inputs(index, piece, [sp for _, sp in items]))
             for (i, _), p in zip(items, probs, strict=True):
                 result[i] = p
         return result
 
     def predict(self, text: str) -> list[Span]:
         """All spans the model finds, with calibrated confidences, before any threshold."""
-        return choose_techniques(self.candidates(self.forward(text)), self.config)
+        return choose_techniques(self.candidates(text), self.config)
 
     def analyze(
         self,
@@ -344,7 +416,7 @@ class Model:
                 "the text does not look like English; the model was trained on English news"
             )
         if candidates is None:
-            candidates = self.candidates(self.forward(text))
+            candidates = self.candidates(text)
         spans = [
             s
             for s in choose_techniques(candidates, self.config)

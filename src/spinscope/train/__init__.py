@@ -25,7 +25,14 @@ from .._model import Model
 
 DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
 DEFAULT_ENCODER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-SHIPPED_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx", "MODEL_CARD.md")
+SHIPPED_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tagger.onnx",
+    "span_head.onnx",
+    "e2e_head.onnx",
+    "MODEL_CARD.md",
+)
 
 __all__ = ["default_encoder", "ship", "train"]
 
@@ -122,8 +129,9 @@ def train(
         >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
     """
     _prepare_torch()
+    from ._e2e_head import export_e2e_head, fit_e2e_head, stage_data
     from ._export import hidden_cosine
-    from ._finalize import compare_fp32, reliability, tune, write_card
+    from ._finalize import compare_fp32, reliability, tune_e2e, tune_span_threshold, write_card
     from ._fit import TrainConfig, fit
 
     corpus = Corpus.load(corpus_dir)
@@ -146,7 +154,17 @@ def train(
     _export_checkpoint(out, ckpt, name)
 
     val = corpus.subset(val_ids)
-    int8, trace = tune(Model.load(out, tagger_file="tagger.int8.onnx"), val)
+    (out / "e2e_head.onnx").unlink(missing_ok=True)
+    tagger_only = Model.load(out, tagger_file="tagger.int8.onnx")
+    threshold, span_trace = tune_span_threshold(tagger_only, val)
+    tagger_only = tagger_only.with_config(replace(tagger_only.config, span_threshold=threshold))
+    x, y = stage_data(tagger_only, corpus, train_ids)
+    export_e2e_head(fit_e2e_head(x, y, seed), x.shape[1], out)
+    int8, trace = tune_e2e(
+        Model.load(out, tagger_file="tagger.int8.onnx").with_config(tagger_only.config), val
+    )
+    trace["span_threshold"] = span_trace
+    trace["e2e_head_rows"] = len(x)
     fp32 = Model.load(out, tagger_file="tagger.fp32.onnx").with_config(int8.config)
     versus = compare_fp32(fp32, int8, val)
     close = all(

@@ -17,11 +17,11 @@ import numpy.typing as npt
 
 from .._corpus import Corpus, Label
 from .._evaluate import Report, format_scores, predict_labels
-from .._model import Candidate, Forward, Model, choose_techniques
+from .._model import Model, choose_techniques
 from .._scorer import score_e2e, score_si
 
 SPAN_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-SECOND_LABEL_RATIOS = (1.01, 0.8, 0.6, 0.45, 0.3)
+LABEL_FLOORS = (1.01, 0.7, 0.5, 0.4, 0.3, 0.2)
 CONFIDENCE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(13))
 
 
@@ -51,61 +51,54 @@ def fit_calibration(
     return float(w[0]), float(w[1])
 
 
-def _labels(cands: dict[str, list[Candidate]]) -> list[Label]:
-    return [Label(aid, c.start, c.end) for aid, cs in cands.items() for c in cs]
-
-
-def tune(model: Model, val: Corpus) -> tuple[Model, dict[str, Any]]:
-    """Choose the span threshold (SI F1), the runner-up ratio and confidence threshold
-    (end-to-end micro-F1), and fit the confidence calibration, all on ``val``."""
-    gold = val.labels
-    forwards: dict[str, Forward] = {aid: model.forward(t) for aid, t in val.articles.items()}
-    trace: dict[str, Any] = {
-        "span_threshold": {},
-        "second_label_ratio": {},
-        "confidence_threshold": {},
-    }
-    best_t, best = 0.5, -1.0
+def tune_span_threshold(model: Model, val: Corpus) -> tuple[float, dict[float, float]]:
+    """The decoding threshold with the best span identification F1 on ``val``."""
+    forwards = {aid: model.forward(t) for aid, t in val.articles.items()}
+    trace = {}
     for t in SPAN_THRESHOLDS:
-        f1 = score_si(gold, _labels({a: model.candidates(f, t) for a, f in forwards.items()})).f1
-        trace["span_threshold"][t] = round(f1, 4)
-        if f1 > best:
-            best_t, best = t, f1
-    cands = {a: model.candidates(f, best_t) for a, f in forwards.items()}
-    plain = replace(model.config, span_threshold=best_t, calibration=(1.0, 0.0))
+        pred = [
+            Label(aid, c.start, c.end)
+            for aid, f in forwards.items()
+            for c in model.candidates(f, t)
+        ]
+        trace[t] = round(score_si(val.labels, pred).f1, 4)
+    return max(trace, key=lambda t: trace[t]), trace
 
-    def e2e_labels(config: Any, ratio: float, floor: float = 0.0) -> list[Label]:
+
+def tune_e2e(model: Model, val: Corpus) -> tuple[Model, dict[str, Any]]:
+    """Choose the multi-label floor and the confidence threshold for end-to-end micro-F1 on
+    ``val``, and fit the confidence calibration there."""
+    gold = val.labels
+    cands = {aid: model.candidates(text) for aid, text in val.articles.items()}
+    plain = replace(model.config, calibration=(1.0, 0.0))
+    trace: dict[str, Any] = {"label_floor": {}, "confidence_threshold": {}}
+
+    def e2e_labels(config: Any, floor: float, threshold: float = 0.0) -> list[Label]:
         return [
             Label(aid, s.start, s.end, s.technique)
             for aid, cs in cands.items()
-            for s in choose_techniques(cs, config, ratio)
-            if s.confidence >= floor
+            for s in choose_techniques(cs, config, floor)
+            if s.confidence >= threshold
         ]
 
-    best_r, best = 1.01, -1.0
-    for r in SECOND_LABEL_RATIOS:
-        f1 = score_e2e(gold, e2e_labels(plain, r)).micro.f1
-        trace["second_label_ratio"][r] = round(f1, 4)
-        if f1 > best:
-            best_r, best = r, f1
+    for floor in LABEL_FLOORS:
+        trace["label_floor"][floor] = round(score_e2e(gold, e2e_labels(plain, floor)).micro.f1, 4)
+    best_floor = max(trace["label_floor"], key=lambda f: trace["label_floor"][f])
     gold_by: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
     for g in gold:
         gold_by[(g.article_id, g.technique)].append((g.start, g.end))
     raw, hit = [], []
     for aid, cs in cands.items():
-        for s in choose_techniques(cs, plain, best_r):
+        for s in choose_techniques(cs, plain, best_floor):
             raw.append(s.confidence)
             hit.append(any(a < s.end and s.start < b for a, b in gold_by[(aid, s.technique)]))
     calibration = fit_calibration(np.array(raw), np.array(hit, dtype=float)) if raw else (1.0, 0.0)
-    calibrated = replace(plain, second_label_ratio=best_r, calibration=calibration)
-    best_c, best = 0.0, -1.0
+    calibrated = replace(plain, label_floor=best_floor, calibration=calibration)
     for c in CONFIDENCE_THRESHOLDS:
-        f1 = score_e2e(gold, e2e_labels(calibrated, best_r, c)).micro.f1
+        f1 = score_e2e(gold, e2e_labels(calibrated, best_floor, c)).micro.f1
         trace["confidence_threshold"][c] = round(f1, 4)
-        if f1 > best:
-            best_c, best = c, f1
-    config = replace(calibrated, confidence_threshold=best_c)
-    return model.with_config(config), trace
+    best_c = max(trace["confidence_threshold"], key=lambda c: trace["confidence_threshold"][c])
+    return model.with_config(replace(calibrated, confidence_threshold=best_c)), trace
 
 
 def reliability(model: Model, val: Corpus, bins: int = 5) -> list[dict[str, Any]]:
@@ -168,8 +161,8 @@ Seed {tr["seed"]}; {tr["epochs"]} epochs, batch {tr["batch_size"]}, learning rat
 {tr["window_overlap"]}. Fitting took {meta["fit_seconds"]:.0f} s on {meta["machine"]}.
 
 ## Decoding (tuned on the validation split)
-Span threshold {cfg["span_threshold"]}, runner-up technique when at least
-{cfg["second_label_ratio"]} of the top probability, confidence threshold
+Span threshold {cfg["span_threshold"]}; besides its most probable technique a span gets every
+technique whose end-to-end probability reaches {cfg["label_floor"]}; confidence threshold
 {cfg["confidence_threshold"]}, calibration (a, b) = ({cfg["calibration"][0]:.3f},
 {cfg["calibration"][1]:.3f}). The thresholds were chosen on the same articles the figures
 below are measured on, so the figures are slightly optimistic. Span identification (SI) is
