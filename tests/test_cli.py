@@ -59,6 +59,13 @@ def test_semeval_output_uses_article_ids(run, tmp_path, resources):
     assert all(len(line.split("\t")) == 4 for line in lines)
 
 
+def test_si_output_lists_passages_without_techniques(run, tmp_path, resources):
+    shutil.copy(resources / "article901.txt", tmp_path)
+    result = run("analyze", str(tmp_path / "article901.txt"), "-f", "si")
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    assert lines and all(len(cols) == 3 and cols[0] == "901" for cols in lines)
+
+
 def test_html_report_is_standalone_and_escapes_the_article(run, tmp_path):
     article = tmp_path / "evil.txt"
     article.write_text('<script>alert("x")</script> The corrupt traitors lied again!\n')

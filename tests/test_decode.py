@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from spinscope._decode import (
     chars_to_token_span,
     decode_bio,
+    join_nearby,
     merge_overlapping,
     snap_to_words,
     split_at_line_breaks,
@@ -94,3 +95,21 @@ def test_merged_spans_are_disjoint_and_cover_the_same_characters(raw):
     assert {c for a, b in merged for c in range(a, b)} == covered
     for (_, b1), (a2, _) in itertools.pairwise(merged):
         assert b1 <= a2
+
+
+def test_join_nearby_joins_within_a_line_only():
+    text = "aa bb cc\ndd"
+    assert join_nearby(text, [(0, 2), (3, 5), (9, 11)], 1) == [(0, 5), (9, 11)]
+    assert join_nearby(text, [(0, 2), (6, 8)], 3) == [(0, 2), (6, 8)]
+    assert join_nearby(text, [(6, 8), (9, 11)], 5) == [(6, 8), (9, 11)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 10)), max_size=15), st.integers(0, 20))
+def test_join_nearby_keeps_every_character_and_orders_passages(raw, gap):
+    text = ("word " * 12 + "\n") * 2
+    spans = [(a, min(len(text), a + n)) for a, n in raw if a < len(text)]
+    joined = join_nearby(text, spans, gap)
+    covered = {c for a, b in joined for c in range(a, b)}
+    assert covered >= {c for a, b in spans for c in range(a, b)}
+    for (_, b1), (a2, _) in itertools.pairwise(joined):
+        assert b1 < a2

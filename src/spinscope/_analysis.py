@@ -100,6 +100,8 @@ class Analysis:
     model_id: str
     threshold: float
     warnings: tuple[str, ...] = field(default=())
+    passages: tuple[tuple[int, int], ...] = field(default=())
+    """Propaganda passages whatever their technique (the SemEval SI task's answer)."""
 
     def filtered(
         self, threshold: float | None = None, techniques: Iterable[str] | None = None
@@ -112,7 +114,9 @@ class Analysis:
             for s in self.spans
             if s.confidence >= threshold and (wanted is None or s.technique in wanted)
         ]
-        return build_analysis(self.text, spans, self.model_id, threshold, self.warnings)
+        return build_analysis(
+            self.text, spans, self.model_id, threshold, self.warnings, self.passages
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; what ``spinscope analyze --format json`` prints.
@@ -142,6 +146,7 @@ class Analysis:
                 }
                 for s in self.sentences
             ],
+            "passages": [{"start": a, "end": b} for a, b in self.passages],
             "warnings": list(self.warnings),
             "length": len(self.text),
         }
@@ -153,6 +158,7 @@ def build_analysis(
     model_id: str,
     threshold: float,
     warnings: Sequence[str] = (),
+    passages: Sequence[tuple[int, int]] = (),
 ) -> Analysis:
     """Score sentences and the article from its spans.
 
@@ -178,4 +184,13 @@ def build_analysis(
     covered = sum(b - a for a, b in merge_overlapping([(s.start, s.end) for s in ordered]))
     counts = dict(Counter(s.technique for s in ordered).most_common())
     summary = Summary(score, covered / len(text) if text else 0.0, counts)
-    return Analysis(text, ordered, tuple(sentences), summary, model_id, threshold, tuple(warnings))
+    return Analysis(
+        text,
+        ordered,
+        tuple(sentences),
+        summary,
+        model_id,
+        threshold,
+        tuple(warnings),
+        tuple(passages),
+    )

@@ -69,7 +69,7 @@ def _load_model(path: Path | None) -> Any:
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="FILE, DIR or - (standard input).")],
     format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, semeval or html.")
+        str, typer.Option("--format", "-f", help="text, json, semeval, si or html.")
     ] = "text",
     threshold: Annotated[
         float | None, typer.Option(help="Minimum confidence, 0-1 (default: the model's).")
@@ -96,7 +96,8 @@ def analyze(
     try:
         fmt = OutputFormat(format)
     except ValueError:
-        raise InputError(f"unknown format {format!r}; use text, json, semeval or html") from None
+        known = ", ".join(f.value for f in OutputFormat)
+        raise InputError(f"unknown format {format!r}; use one of {known}") from None
     if threshold is not None and not 0 <= threshold <= 1:
         raise InputError(f"--threshold {threshold} is not between 0 and 1")
     for name in technique or []:

@@ -30,6 +30,7 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     semeval = "semeval"
+    si = "si"
     html = "html"
 
 
@@ -159,8 +160,11 @@ def write_outputs(
                 doc = analysis_json(source, item)
                 text = json.dumps(doc, ensure_ascii=False, indent=None if many else 2)
                 (handle.write(text + "\n") if handle else console.out(text, highlight=False))
-            elif fmt is OutputFormat.semeval:
-                lines = format_labels(semeval_lines(source, item))
+            elif fmt in (OutputFormat.semeval, OutputFormat.si):
+                labels = semeval_lines(source, item)
+                if fmt is OutputFormat.si:
+                    labels = [Label(source.article_id, a, b) for a, b in item.passages]
+                lines = format_labels(labels)
                 (handle.write(lines) if handle else console.out(lines, end="", highlight=False))
             else:
                 page = render_html(item, source.name)

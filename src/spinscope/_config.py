@@ -29,6 +29,8 @@ class ModelConfig:
         n_features: Number of span features (see ``_features.py``).
         span_threshold: Decoding threshold on P(B) + P(I) per token.
         confidence_threshold: Default minimum span confidence to report.
+        si_merge_gap: Span identification joins found spans of one line at most this
+            many characters apart into one passage.
         label_floor: Besides its most probable technique, a span also gets every technique
             whose end-to-end probability reaches this floor.
         calibration: ``(a, b)`` of the logistic map from raw to calibrated confidence.
@@ -48,6 +50,7 @@ class ModelConfig:
     n_features: int = 11
     span_threshold: float = 0.5
     confidence_threshold: float = 0.3
+    si_merge_gap: int = 0
     label_floor: float = 0.5
     calibration: tuple[float, float] = (1.0, 0.0)
     encoder: str = "all-MiniLM-L6-v2"

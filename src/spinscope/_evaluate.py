@@ -53,8 +53,8 @@ def predict_labels(
 ) -> tuple[list[Label], list[Label]]:
     """The model's span identification and end-to-end predictions for every article.
 
-    Span identification takes every decoded span (the tagger's own operating point); end
-    to end takes the spans with techniques at the confidence ``threshold``.
+    Span identification takes the analysis's passages (every decoded span, nearby ones
+    joined); end to end takes the spans with techniques at the confidence ``threshold``.
 
     Returns:
         ``(si_labels, e2e_labels)``.
@@ -63,9 +63,8 @@ def predict_labels(
     e2e: list[Label] = []
     for aid in sorted(articles):
         text = articles[aid]
-        candidates = model.candidates(text)
-        si += [Label(aid, c.start, c.end) for c in candidates]
-        analysis = model.analyze_candidates(text, candidates, threshold)
+        analysis = model.analyze(text, threshold)
+        si += [Label(aid, start, end) for start, end in analysis.passages]
         e2e += [Label(aid, s.start, s.end, s.technique) for s in analysis.spans]
         if progress:
             progress(aid)

@@ -26,6 +26,7 @@ from ._config import ModelConfig
 from ._decode import (
     chars_to_token_span,
     decode_bio,
+    join_nearby,
     merge_overlapping,
     snap_to_words,
     split_at_line_breaks,
@@ -392,17 +393,6 @@ class Model:
             InputError: for empty or whitespace-only text, a threshold outside [0, 1] or an
                 unknown technique.
         """
-        return self.analyze_candidates(text, None, threshold, techniques)
-
-    def analyze_candidates(
-        self,
-        text: str,
-        candidates: list[Candidate] | None,
-        threshold: float | None = None,
-        techniques: list[str] | None = None,
-    ) -> Analysis:
-        """Like :meth:`analyze`, reusing ``candidates`` of ``text`` when given (evaluation
-        scores span identification on the candidates and techniques on the analysis)."""
         if not text.strip():
             raise InputError("the text is empty" if not text else "the text holds only whitespace")
         wanted = None if techniques is None else {get_technique(t).name for t in techniques}
@@ -415,11 +405,13 @@ class Model:
             warnings.append(
                 "the text does not look like English; the model was trained on English news"
             )
-        if candidates is None:
-            candidates = self.candidates(text)
+        candidates = self.candidates(text)
         spans = [
             s
             for s in choose_techniques(candidates, self.config)
             if s.confidence >= threshold and (wanted is None or s.technique in wanted)
         ]
-        return build_analysis(text, spans, self.model_id, threshold, warnings)
+        passages = join_nearby(
+            text, [(c.start, c.end) for c in candidates], self.config.si_merge_gap
+        )
+        return build_analysis(text, spans, self.model_id, threshold, warnings, passages)

@@ -156,8 +156,10 @@ def train(
     val = corpus.subset(val_ids)
     (out / "e2e_head.onnx").unlink(missing_ok=True)
     tagger_only = Model.load(out, tagger_file="tagger.int8.onnx")
-    threshold, span_trace = tune_span_threshold(tagger_only, val)
-    tagger_only = tagger_only.with_config(replace(tagger_only.config, span_threshold=threshold))
+    threshold, gap, span_trace = tune_span_threshold(tagger_only, val)
+    tagger_only = tagger_only.with_config(
+        replace(tagger_only.config, span_threshold=threshold, si_merge_gap=gap)
+    )
     x, y = stage_data(tagger_only, corpus, train_ids)
     export_e2e_head(fit_e2e_head(x, y, seed), x.shape[1], out)
     int8, trace = tune_e2e(

@@ -16,11 +16,13 @@ import numpy as np
 import numpy.typing as npt
 
 from .._corpus import Corpus, Label
+from .._decode import join_nearby
 from .._evaluate import Report, format_scores, predict_labels
 from .._model import Model, choose_techniques
 from .._scorer import score_e2e, score_si
 
 SPAN_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+MERGE_GAPS = (0, 12, 25, 50, 80)
 LABEL_FLOORS = (1.01, 0.7, 0.5, 0.4, 0.3, 0.2)
 CONFIDENCE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(13))
 
@@ -51,18 +53,25 @@ def fit_calibration(
     return float(w[0]), float(w[1])
 
 
-def tune_span_threshold(model: Model, val: Corpus) -> tuple[float, dict[float, float]]:
-    """The decoding threshold with the best span identification F1 on ``val``."""
+def tune_span_threshold(model: Model, val: Corpus) -> tuple[float, int, dict[str, float]]:
+    """The decoding threshold and passage merge gap with the best span identification F1
+    on ``val``."""
     forwards = {aid: model.forward(t) for aid, t in val.articles.items()}
     trace = {}
     for t in SPAN_THRESHOLDS:
-        pred = [
-            Label(aid, c.start, c.end)
-            for aid, f in forwards.items()
-            for c in model.candidates(f, t)
-        ]
-        trace[t] = round(score_si(val.labels, pred).f1, 4)
-    return max(trace, key=lambda t: trace[t]), trace
+        found = {
+            aid: [(c.start, c.end) for c in model.candidates(f, t)] for aid, f in forwards.items()
+        }
+        for gap in MERGE_GAPS:
+            pred = [
+                Label(aid, a, b)
+                for aid, spans in found.items()
+                for a, b in join_nearby(val.articles[aid], spans, gap)
+            ]
+            trace[f"{t}/{gap}"] = round(score_si(val.labels, pred).f1, 4)
+    best = max(trace, key=lambda k: trace[k])
+    best_threshold, best_gap = best.split("/")
+    return float(best_threshold), int(best_gap), trace
 
 
 def tune_e2e(model: Model, val: Corpus) -> tuple[Model, dict[str, Any]]:
@@ -161,13 +170,14 @@ Seed {tr["seed"]}; {tr["epochs"]} epochs, batch {tr["batch_size"]}, learning rat
 {tr["window_overlap"]}. Fitting took {meta["fit_seconds"]:.0f} s on {meta["machine"]}.
 
 ## Decoding (tuned on the validation split)
-Span threshold {cfg["span_threshold"]}; besides its most probable technique a span gets every
-technique whose end-to-end probability reaches {cfg["label_floor"]}; confidence threshold
-{cfg["confidence_threshold"]}, calibration (a, b) = ({cfg["calibration"][0]:.3f},
-{cfg["calibration"][1]:.3f}). The thresholds were chosen on the same articles the figures
-below are measured on, so the figures are slightly optimistic. Span identification (SI) is
-scored on every decoded span; end to end on the spans with techniques at the confidence
-threshold.
+Span threshold {cfg["span_threshold"]}; passages (span identification) join found spans of a
+line up to {cfg["si_merge_gap"]} characters apart; besides its most probable technique a
+span gets every technique whose end-to-end probability reaches {cfg["label_floor"]};
+confidence threshold {cfg["confidence_threshold"]}, calibration (a, b) =
+({cfg["calibration"][0]:.3f}, {cfg["calibration"][1]:.3f}). The thresholds were chosen on the
+same articles the figures below are measured on, so the figures are slightly optimistic.
+Span identification (SI) is scored on the passages; end to end on the spans with
+techniques at the confidence threshold.
 
 ## Validation figures (shipped {meta["precision"]} network)
 ```
