@@ -44,15 +44,20 @@ class TorchTagger:
         return [torch.softmax(logits, -1).numpy(), hidden.numpy()]
 
 
-class TorchSpanHead:
-    def __init__(self, head: Any) -> None:
+class TorchHead:
+    """Stands in for a span head's session: softmax or sigmoid over the torch head."""
+
+    def __init__(self, head: Any, sigmoid: bool) -> None:
         self.head = head
+        self.sigmoid = sigmoid
 
     def run(self, outputs: list[str], feeds: dict[str, Any]) -> list[Any]:
         import torch
 
         with torch.inference_mode():
-            return [torch.softmax(self.head(torch.from_numpy(feeds["x"])), -1).numpy()]
+            logits = self.head(torch.from_numpy(feeds["x"]))
+            probs = torch.sigmoid(logits) if self.sigmoid else torch.softmax(logits, -1)
+            return [probs.numpy()]
 
 
 def load(path: str, checkpoint: Path) -> Any:
@@ -63,16 +68,19 @@ def load(path: str, checkpoint: Path) -> Any:
         return model
     import torch
 
+    from spinscope.train._e2e_head import load_e2e_head
     from spinscope.train._fit import load_checkpoint
 
     torch.set_num_threads(2)
     tagger, head, _ = load_checkpoint(checkpoint)
+    e2e = load_e2e_head(checkpoint)
     return Model(
         model.path,
         model.config,
         model.tokenizer,
         TorchTagger(tagger),
-        TorchSpanHead(head),
+        TorchHead(head, sigmoid=False),
+        TorchHead(e2e, sigmoid=True),
         model.settings,
     )
 
@@ -125,7 +133,7 @@ def startup() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=371)
-    parser.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "v1" / "torch")
+    parser.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "v2" / "torch")
     parser.add_argument("--path", choices=["onnx", "torch"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -149,6 +149,7 @@ class Analysis:
             "passages": [{"start": a, "end": b} for a, b in self.passages],
             "warnings": list(self.warnings),
             "length": len(self.text),
+            "text": self.text,
         }
 
 

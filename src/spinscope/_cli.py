@@ -204,6 +204,30 @@ def train(
     Console().out(format_scores(report), highlight=False)
 
 
+@app.command()
+@_handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    max_bytes: Annotated[int, typer.Option(help="Largest text analyzed, in bytes.")] = 2_000_000,
+    allow_private_urls: Annotated[
+        bool, typer.Option(help="Also fetch URLs on loopback and private networks (intranets).")
+    ] = False,
+    fetch_timeout: Annotated[float, typer.Option(help="Seconds to fetch a URL.")] = 10.0,
+    model: ModelOption = None,
+) -> None:
+    """Start the web app and JSON API (open http://HOST:PORT in a browser)."""
+    import uvicorn
+
+    from ._web.app import ServeConfig, create_app
+    from ._web.fetch import FetchPolicy
+
+    policy = FetchPolicy(allow_private=allow_private_urls, timeout=fetch_timeout)
+    web = create_app(_load_model(model), ServeConfig(max_bytes=max_bytes, fetch=policy))
+    Console(stderr=True).print(f"spinscope is serving on http://{host}:{port}", highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point of the ``spinscope`` script."""
     app()

@@ -19,6 +19,24 @@ class InputError(SpinscopeError):
     exit_code = 2
 
 
+class BinaryInputError(InputError):
+    """Bytes that are not text at all (an image, an archive, an executable)."""
+
+
+class TooLargeError(InputError):
+    """Input over the configured size limit."""
+
+
+class FetchError(SpinscopeError):
+    """A URL that cannot be fetched: refused address, network error, bad status or content."""
+
+    exit_code = 2
+
+
+class FetchTimeoutError(FetchError):
+    """A URL that answered too slowly."""
+
+
 class FormatError(InputError):
     """A labels/spans file that does not follow the SemEval-2020 template."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._errors import InputError
+from ._errors import BinaryInputError, InputError, TooLargeError
 
 DEFAULT_MAX_BYTES = 20_000_000
 
@@ -29,7 +29,7 @@ def decode_text(data: bytes, name: str = "<input>") -> tuple[str, list[str]]:
     warnings: list[str] = []
     sample = data[:65536]
     if b"\x00" in sample or len(_BINARY.findall(sample)) > max(4, len(sample) // 1000):
-        raise InputError(f"{name}: looks like a binary file, not text")
+        raise BinaryInputError(f"{name}: looks like a binary file, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -63,7 +63,7 @@ def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str,
         if path.is_dir():
             raise InputError(f"{path}: is a directory")
         if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit")
+            raise TooLargeError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None

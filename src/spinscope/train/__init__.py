@@ -129,7 +129,7 @@ def train(
         >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
     """
     _prepare_torch()
-    from ._e2e_head import export_e2e_head, fit_e2e_head, stage_data
+    from ._e2e_head import export_e2e_head, fit_e2e_head, save_e2e_head, stage_data
     from ._export import hidden_cosine
     from ._finalize import compare_fp32, reliability, tune_e2e, tune_span_threshold, write_card
     from ._fit import TrainConfig, fit
@@ -161,7 +161,9 @@ def train(
         replace(tagger_only.config, span_threshold=threshold, si_merge_gap=gap)
     )
     x, y = stage_data(tagger_only, corpus, train_ids)
-    export_e2e_head(fit_e2e_head(x, y, seed), x.shape[1], out)
+    e2e_head = fit_e2e_head(x, y, seed)
+    export_e2e_head(e2e_head, x.shape[1], out)
+    save_e2e_head(e2e_head, ckpt)
     int8, trace = tune_e2e(
         Model.load(out, tagger_file="tagger.int8.onnx").with_config(tagger_only.config), val
     )

@@ -118,3 +118,24 @@ def export_e2e_head(head: E2EHead, n_inputs: int, folder: Path) -> None:
             opset_version=17,
             dynamo=False,
         )
+
+
+def save_e2e_head(head: E2EHead, ckpt: Path) -> None:
+    """Keep the torch weights beside the checkpoint (the torch benchmark path reads them)."""
+    first = head.net[0]
+    torch.save(
+        {
+            "state": head.state_dict(),
+            "n_inputs": first.in_features,
+            "n_labels": head.net[-1].out_features,
+        },
+        ckpt / "e2e_head.pt",
+    )
+
+
+def load_e2e_head(ckpt: Path) -> E2EHead:
+    """The head :func:`save_e2e_head` kept, in eval mode."""
+    saved = torch.load(ckpt / "e2e_head.pt", map_location="cpu")
+    head = E2EHead(saved["n_inputs"], saved["n_labels"])
+    head.load_state_dict(saved["state"])
+    return head.eval()

@@ -1,0 +1,141 @@
+"""The page in real headless Chromium (Debian's package), driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spinscope import load_model
+from spinscope._web.app import create_app
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTICLE = (ROOT / "examples" / "harbour-bridge.txt").read_text(encoding="utf-8")
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(load_model()), host="127.0.0.1", port=port, log_level="error"
+    )
+    web = uvicorn.Server(config)
+    thread = threading.Thread(target=web.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not web.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    web.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (done by .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def analyze(page, server: str, text: str) -> None:
+    page.goto(server + "/")
+    page.fill("#text", text)
+    page.click("#analyze")
+    page.wait_for_selector("#result:not([hidden])")
+
+
+def test_paste_highlight_hover_filter_and_screenshot(browser, server):
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    analyze(page, server, ARTICLE)
+    page.fill("#threshold", "0.05")
+    page.dispatch_event("#threshold", "input")
+    marks = page.locator("mark.hl")
+    assert marks.count() > 0
+    legend = page.locator("#legend button")
+    assert legend.count() > 0
+    counts = sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in legend.all_inner_texts())
+    assert counts >= 1
+    marks.first.hover()
+    tip = page.locator("#tooltip")
+    assert tip.is_visible()
+    assert "confidence" in tip.inner_text()
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "page.png"), full_page=False)
+    # Hiding a technique removes its highlights; the slider at 1 removes all.
+    before = marks.count()
+    legend.first.click()
+    assert legend.first.get_attribute("aria-pressed") == "false"
+    assert marks.count() < before
+    page.fill("#threshold", "1")
+    page.dispatch_event("#threshold", "input")
+    assert marks.count() == 0
+    assert not errors
+
+
+def test_keyboard_users_can_tab_to_spans(browser, server):
+    page = browser.new_page()
+    analyze(page, server, ARTICLE)
+    page.fill("#threshold", "0")
+    page.dispatch_event("#threshold", "input")
+    page.locator("mark.hl").first.focus()
+    assert page.evaluate("document.activeElement.tagName") == "MARK"
+    assert page.locator("#tooltip").is_visible()
+
+
+def test_article_with_script_is_shown_as_text_and_never_run(browser, server):
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    evil = (
+        'The corrupt traitors lied. <script>window.pwned = 1; alert("x")</script> '
+        '<img src=x onerror="window.pwned = 2"> <a href="javascript:alert(1)">click</a> '
+        "They are shameful liars!"
+    )
+    analyze(page, server, evil)
+    page.fill("#threshold", "0")
+    page.dispatch_event("#threshold", "input")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.pwned") is None
+    assert not dialogs
+    assert "<script>" in page.inner_text("#article")
+    assert page.locator("#article script, #article img, #article a").count() == 0
+
+
+def test_phone_width_screenshot(browser, server):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    analyze(page, server, ARTICLE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "page-phone.png"))
