@@ -67,8 +67,11 @@ def check_address(address: str, allow_private: bool) -> None:
         ("multicast", ip.is_multicast),
         ("reserved", ip.is_reserved or ip.is_unspecified),
     )
+    internal = ip.is_loopback or ip.is_private or ip.is_link_local
+    if allow_private and internal and not ip.is_multicast:
+        return
     for kind, hit in kinds:
-        if hit and (not allow_private or kind in ("multicast", "reserved")):
+        if hit:
             raise FetchError(f"refusing to fetch from {address}: a {kind} address")
 
 
