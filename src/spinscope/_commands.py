@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -147,6 +148,8 @@ def write_outputs(
         except OSError as exc:
             raise InputError(f"{out}: cannot write ({exc.strerror})") from None
     target = Console(file=handle, width=100, soft_wrap=False) if handle else console
+    # Machine-readable formats bypass rich, which would expand tabs and wrap lines.
+    stream: TextIO = handle or sys.stdout
     try:
         for source, item in result_stream:
             if isinstance(item, str):
@@ -159,21 +162,19 @@ def write_outputs(
             elif fmt is OutputFormat.json:
                 doc = analysis_json(source, item)
                 text = json.dumps(doc, ensure_ascii=False, indent=None if many else 2)
-                (handle.write(text + "\n") if handle else console.out(text, highlight=False))
+                stream.write(text + "\n")
             elif fmt in (OutputFormat.semeval, OutputFormat.si):
                 labels = semeval_lines(source, item)
                 if fmt is OutputFormat.si:
                     labels = [Label(source.article_id, a, b) for a, b in item.passages]
                 lines = format_labels(labels)
-                (handle.write(lines) if handle else console.out(lines, end="", highlight=False))
+                stream.write(lines)
             else:
                 page = render_html(item, source.name)
                 if many and out is not None:
                     (out / f"{Path(source.name).stem}.html").write_text(page, encoding="utf-8")
-                elif handle:
-                    handle.write(page)
                 else:
-                    console.out(page, highlight=False)
+                    stream.write(page)
     finally:
         if handle:
             handle.close()
@@ -247,7 +248,7 @@ def evaluate_files(
         figures["si_f1"] = si.f1
     if task in ("tc", "e2e", "all") and any(lb.technique is None for lb in gold + pred):
         raise InputError(f"task {task} needs a technique in every line of both files")
-    if task in ("tc",):
+    if task == "tc":
         tc = score_tc(gold, pred)
         console.print(
             f"TC  micro-F1 {tc.micro.f1:.4f}  ({int(tc.micro.precision_sum)} of "
@@ -273,6 +274,6 @@ def evaluate_corpus(model: Model, folder: Path, console: Console, as_json: bool)
     """Run the model over a PTC-format folder and print SI, TC and end-to-end figures."""
     report = evaluate(model, Corpus.load(folder))
     if as_json:
-        console.out(json.dumps(report.to_dict(), indent=2), highlight=False)
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
-        console.out(format_scores(report), highlight=False)
+        sys.stdout.write(format_scores(report) + "\n")

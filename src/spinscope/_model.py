@@ -95,7 +95,8 @@ def calibrate(raw: float, calibration: tuple[float, float]) -> float:
     """
     p = min(max(raw, 1e-6), 1 - 1e-6)
     a, b = calibration
-    return 1.0 / (1.0 + math.exp(-(a * math.log(p / (1 - p)) + b)))
+    z = min(max(a * math.log(p / (1 - p)) + b, -30.0), 30.0)
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def choose_techniques(

@@ -160,8 +160,11 @@ def train(
     tagger_only = tagger_only.with_config(
         replace(tagger_only.config, span_threshold=threshold, si_merge_gap=gap)
     )
-    x, y = stage_data(tagger_only, corpus, train_ids)
-    e2e_head = fit_e2e_head(x, y, seed)
+    # The head learns from spans found at a lower threshold than decoding uses, so it also
+    # sees borderline spans; few epochs, since the tagger already fits these articles.
+    stage_model = tagger_only.with_config(replace(tagger_only.config, span_threshold=0.2))
+    x, y = stage_data(stage_model, corpus, train_ids)
+    e2e_head = fit_e2e_head(x, y, seed, epochs=10)
     export_e2e_head(e2e_head, x.shape[1], out)
     save_e2e_head(e2e_head, ckpt)
     int8, trace = tune_e2e(
@@ -201,6 +204,7 @@ def train(
             "n_val": len(val_ids),
             "val_ids": val_ids,
             "command": command or f"spinscope train --corpus {corpus_dir} --out {out}",
+            "fit_command": trained.get("command") or command,
             "fit_seconds": float(trained.get("fit_seconds", 0.0)),
             "machine": f"{platform.machine()} with {os.cpu_count()} CPU cores",
             "precision": precision,

@@ -24,13 +24,16 @@ from .._scorer import score_e2e, score_si
 SPAN_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MERGE_GAPS = (0, 12, 25, 50, 80)
 LABEL_FLOORS = (1.01, 0.7, 0.5, 0.4, 0.3, 0.2)
-CONFIDENCE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(13))
+CONFIDENCE_THRESHOLDS = tuple(round(0.02 * i, 2) for i in range(31))
 
 
 def fit_calibration(
     raw: npt.NDArray[np.float64], hit: npt.NDArray[np.float64]
 ) -> tuple[float, float]:
-    """Logistic regression of ``hit`` on ``logit(raw)`` by Newton's method: ``(a, b)``.
+    """Logistic regression of ``hit`` on ``logit(raw)``: ``(a, b)``.
+
+    Damped Newton steps (halved until the log loss falls) with a small ridge towards the
+    identity keep the fit finite and stable.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -41,14 +44,26 @@ def fit_calibration(
     """
     p = np.clip(raw, 1e-6, 1 - 1e-6)
     x = np.stack([np.log(p / (1 - p)), np.ones_like(p)], axis=1)
-    w = np.array([1.0, 0.0])
-    for _ in range(50):
-        q = 1 / (1 + np.exp(-(x @ w)))
-        grad = x.T @ (q - hit)
-        hess = x.T @ (x * (q * (1 - q))[:, None]) + 1e-6 * np.eye(2)
+    prior = np.array([1.0, 0.0])
+    ridge = 1e-3 * len(p)
+
+    def loss(w: npt.NDArray[np.float64]) -> float:
+        z = x @ w
+        return float(np.sum(np.logaddexp(0, z) - hit * z) + 0.5 * ridge * np.sum((w - prior) ** 2))
+
+    w = prior.copy()
+    current = loss(w)
+    for _ in range(100):
+        q = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (q - hit) + ridge * (w - prior)
+        hess = x.T @ (x * (q * (1 - q))[:, None]) + ridge * np.eye(2)
         step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
+        scale = 1.0
+        while scale > 1e-4 and loss(w - scale * step) > current:
+            scale /= 2
+        w = w - scale * step
+        previous, current = current, loss(w)
+        if previous - current < 1e-9:
             break
     return float(w[0]), float(w[1])
 
@@ -150,11 +165,18 @@ def write_card(folder: Path, report: Report, meta: dict[str, Any]) -> None:
     )
     cfg = meta["config"]
     tr = meta["train"]
+    finalize = ""
+    if meta["command"] != meta["fit_command"]:
+        finalize = (
+            "The network was fitted by the command above; export, tuning and this card come from\n"
+            f"`{meta['command']}` (same checkpoint).\n"
+        )
     card = f"""# spinscope model card: {cfg["model_id"]}
 
-Token tagger (BIO) and span technique classifier for the 14 propaganda techniques of
-SemEval-2020 Task 11, fine-tuned from {cfg["encoder"]} (first {cfg["layers"]} layers), exported
-to ONNX with int8 weights ({meta["precision"]} shipped). Runs on onnxruntime; no torch needed.
+Token tagger (BIO), span technique classifier and end-to-end multi-label technique head
+for the 14 propaganda techniques of SemEval-2020 Task 11, fine-tuned from {cfg["encoder"]}
+(first {cfg["layers"]} layers), exported to ONNX with int8 weights ({meta["precision"]} shipped).
+Runs on onnxruntime; no torch needed.
 
 ## Data
 Propaganda Techniques Corpus, training split only ({meta["n_train"]} articles for fitting).
@@ -163,8 +185,9 @@ Validation: every 5th article by numeric id ({meta["n_val"]} articles; ids liste
 
 ## Command
 ```
-{meta["command"]}
+{meta["fit_command"]}
 ```
+{finalize}
 Seed {tr["seed"]}; {tr["epochs"]} epochs, batch {tr["batch_size"]}, learning rate {tr["lr"]}
 (heads {tr["head_lr"]}), windows of {tr["window_size"]} tokens overlapping by
 {tr["window_overlap"]}. Fitting took {meta["fit_seconds"]:.0f} s on {meta["machine"]}.
