@@ -214,6 +214,7 @@ def serve(
         bool, typer.Option(help="Also fetch URLs on loopback and private networks (intranets).")
     ] = False,
     fetch_timeout: Annotated[float, typer.Option(help="Seconds to fetch a URL.")] = 10.0,
+    concurrency: Annotated[int, typer.Option(help="Analyses run at once (others queue).")] = 1,
     model: ModelOption = None,
 ) -> None:
     """Start the web app and JSON API (open http://HOST:PORT in a browser)."""
@@ -223,7 +224,8 @@ def serve(
     from ._web.fetch import FetchPolicy
 
     policy = FetchPolicy(allow_private=allow_private_urls, timeout=fetch_timeout)
-    web = create_app(_load_model(model), ServeConfig(max_bytes=max_bytes, fetch=policy))
+    config = ServeConfig(max_bytes=max_bytes, fetch=policy, concurrency=concurrency)
+    web = create_app(_load_model(model), config)
     Console(stderr=True).print(f"spinscope is serving on http://{host}:{port}", highlight=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
 

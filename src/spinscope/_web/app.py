@@ -7,6 +7,7 @@ runs in the server's thread pool, and onnxruntime sessions are safe to share.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any
@@ -49,9 +50,13 @@ class ServeConfig:
     Attributes:
         max_bytes: Largest text (or uploaded file) analyzed, in bytes.
         fetch: Limits of fetching articles by URL.
+        concurrency: Analyses run at once; more wait their turn. One analysis already
+            keeps both cores busy, and each running analysis holds its own buffers, so
+            more than one only adds memory.
     """
 
     max_bytes: int = 2_000_000
+    concurrency: int = 1
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
 
 
@@ -179,8 +184,11 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
         _check_size(text, config.max_bytes)
         return text, source
 
+    slots = threading.BoundedSemaphore(max(1, config.concurrency))
+
     def run(text: str, threshold: float | None, techniques: list[str] | None) -> Analysis:
-        return model.analyze(text, threshold=threshold, techniques=techniques)
+        with slots:
+            return model.analyze(text, threshold=threshold, techniques=techniques)
 
     def as_json(source: str, analysis: Analysis) -> dict[str, Any]:
         return {"source": source, **analysis.to_dict()}
