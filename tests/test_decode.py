@@ -75,6 +75,16 @@ def test_snap_widens_a_cut_word():
     assert snap_to_words("a shameful lie", 4, 9) == (2, 10)
 
 
+def test_snap_keeps_hyphenated_and_possessive_words_whole():
+    text = "a revolutionary counter-offensive and Guaido’s call"
+    start = text.index("counter")
+    got = snap_to_words(text, start, start + len("counter"))
+    assert text[got[0] : got[1]] == "counter-offensive"
+    start = text.index("Guaido")
+    got = snap_to_words(text, start, start + len("Guaido"))
+    assert text[got[0] : got[1]] == "Guaido’s"
+
+
 def test_line_breaks_cut_spans():
     text = "Title\r\n\r\nBody"
     parts = split_at_line_breaks(text, 0, len(text))

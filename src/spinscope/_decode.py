@@ -17,6 +17,7 @@ O_TAG, B_TAG, I_TAG = 0, 1, 2
 
 # Trimmed from span edges: gold spans rarely start or end on these.
 _EDGE_TRIM = " \t\r\n\u00a0,;:"
+_INNER = "-'’"
 _OPENING = {"“": "”", "‘": "’", "«": "»", "„": "“", '"': '"', "(": ")"}
 _CLOSING = {"”": "“", "’": "‘", "»": "«", ")": "(", '"': '"'}
 
@@ -71,9 +72,9 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
         '‘low hanging fruit’'
     """
     start, end = max(0, start), min(len(text), end)
-    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+    while 0 < start < len(text) and _joined(text, start):
         start -= 1
-    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+    while 0 < end < len(text) and _joined(text, end):
         end += 1
     start, end = _trim(text, start, end)
     if (
@@ -97,6 +98,19 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not any(c.isalnum() for c in text[start:end]):
         return None
     return start, end
+
+
+def _joined(text: str, i: int) -> bool:
+    """Whether a cut between ``text[i - 1]`` and ``text[i]`` would split a word; hyphens
+    and apostrophes inside a word (counter-offensive, Guaido's) hold it together."""
+    left, right = text[i - 1], text[i]
+    if left.isalnum() and right.isalnum():
+        return True
+    if right in _INNER and left.isalnum():
+        return i + 1 < len(text) and text[i + 1].isalnum()
+    if left in _INNER and right.isalnum():
+        return i >= 2 and text[i - 2].isalnum()
+    return False
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -175,7 +189,7 @@ def join_nearby(text: str, spans: Sequence[tuple[int, int]], gap: int) -> list[t
     the tagger marks several pieces.
 
     Example:
-        >>> join_nearby("bad, worse\nworst", [(0, 3), (5, 10), (11, 16)], 3)
+        >>> join_nearby("bad, worse\\nworst", [(0, 3), (5, 10), (11, 16)], 3)
         [(0, 10), (11, 16)]
     """
     joined: list[tuple[int, int]] = []
