@@ -157,6 +157,22 @@ def test_classify_fills_techniques_in_input_order(run, tmp_path, resources):
     assert all(g[1] != "?" for g in got)
 
 
+def test_evaluate_corpus_on_the_validation_split(run, ptc, tmp_path):
+    from spinscope import Corpus
+    from spinscope._corpus import format_labels, validation_ids
+
+    corpus = Corpus.load(ptc)
+    ids = sorted(corpus.articles)[:10]
+    (tmp_path / "articles").mkdir()
+    for aid in ids:
+        shutil.copy(ptc / "articles" / f"article{aid}.txt", tmp_path / "articles")
+    (tmp_path / "labels.tsv").write_text(format_labels(corpus.subset(ids).labels))
+    result = run("evaluate", "--corpus", str(tmp_path), "--validation", "--json")
+    doc = json.loads(result.output)
+    assert doc["articles"] == len(validation_ids(ids)) == 2
+    assert 0 <= doc["si"]["f1"] <= 1
+
+
 def test_evaluate_prints_hand_checked_figures(run, resources):
     gold, pred = str(resources / "gold.tsv"), str(resources / "pred.tsv")
     si = run("evaluate", "--gold", gold, "--pred", pred, "--task", "si").output

@@ -161,6 +161,9 @@ def evaluate(
         Path | None, typer.Option(help="Run the model on a PTC folder and score it.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="With --corpus: print JSON.")] = False,
+    validation: Annotated[
+        bool, typer.Option(help="With --corpus: score only the validation split (every 5th id).")
+    ] = False,
     model: ModelOption = None,
 ) -> None:
     """Score predictions (--gold/--pred) or the model itself on a labelled corpus (--corpus)."""
@@ -169,7 +172,7 @@ def evaluate(
 
     console, _ = _consoles()
     if corpus is not None:
-        evaluate_corpus(_load_model(model), corpus, console, as_json)
+        evaluate_corpus(_load_model(model), corpus, console, as_json, validation)
     elif gold is not None and pred is not None:
         evaluate_files(gold, pred, task.value, console)
     else:

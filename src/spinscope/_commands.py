@@ -14,7 +14,15 @@ from rich.console import Console
 from rich.table import Table
 
 from ._analysis import Analysis
-from ._corpus import Corpus, Label, article_id, format_labels, read_articles, read_labels
+from ._corpus import (
+    Corpus,
+    Label,
+    article_id,
+    format_labels,
+    read_articles,
+    read_labels,
+    validation_ids,
+)
 from ._errors import InputError
 from ._evaluate import classify_labels, evaluate, format_scores
 from ._model import Model
@@ -270,9 +278,21 @@ def evaluate_files(
     return figures
 
 
-def evaluate_corpus(model: Model, folder: Path, console: Console, as_json: bool) -> None:
-    """Run the model over a PTC-format folder and print SI, TC and end-to-end figures."""
-    report = evaluate(model, Corpus.load(folder))
+def evaluate_corpus(
+    model: Model, folder: Path, console: Console, as_json: bool, validation_only: bool = False
+) -> None:
+    """Run the model over a PTC-format folder and print SI, TC and end-to-end figures.
+
+    With ``validation_only``, only the fixed validation split (every 5th article by id) is
+    scored, and the baseline's most frequent technique comes from the other articles.
+    """
+    corpus = Corpus.load(folder)
+    if validation_only:
+        val = validation_ids(corpus.articles)
+        rest = corpus.subset(set(corpus.articles) - set(val))
+        report = evaluate(model, corpus.subset(val), rest.labels)
+    else:
+        report = evaluate(model, corpus)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     else:
