@@ -1,4 +1,5 @@
-"""The page in real headless Chromium (Debian's package), driven by Playwright."""
+"""A live server: the page in real headless Chromium (Debian's package, driven by Playwright)
+and the server under misbehaving clients."""
 
 from __future__ import annotations
 
@@ -139,3 +140,25 @@ def test_phone_width_screenshot(browser, server):
     assert width <= 390
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "page-phone.png"))
+
+
+def test_server_keeps_answering_while_a_client_trickles_a_body(server):
+    import httpx
+
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as slow:
+        slow.sendall(
+            b"POST /api/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000000\r\n\r\n{"text": "'
+        )
+        for _ in range(3):
+            slow.sendall(b"aaaa")
+            response = httpx.get(server + "/api/health", timeout=5)
+            assert response.status_code == 200
+        with socket.create_connection((host, int(port))) as huge:
+            huge.sendall(
+                b"POST /api/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 999999999\r\n\r\n"
+            )
+            assert b" 413 " in huge.recv(200)
+        assert httpx.get(server + "/api/health", timeout=5).status_code == 200
