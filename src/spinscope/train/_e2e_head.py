@@ -10,7 +10,6 @@ stage takes seconds.
 
 from __future__ import annotations
 
-import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from torch import nn
 from .._corpus import Corpus
 from .._decode import merge_overlapping
 from .._model import Model
+from ._export import export_head
 
 
 class E2EHead(nn.Module):
@@ -106,18 +106,7 @@ class _Graph(nn.Module):
 
 def export_e2e_head(head: E2EHead, n_inputs: int, folder: Path) -> None:
     """Write ``e2e_head.onnx`` (input ``x``, output ``labels``)."""
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Graph(head),
-            (torch.zeros(3, n_inputs),),
-            str(folder / "e2e_head.onnx"),
-            input_names=["x"],
-            output_names=["labels"],
-            dynamic_axes={"x": {0: "spans"}, "labels": {0: "spans"}},
-            opset_version=17,
-            dynamo=False,
-        )
+    export_head(_Graph(head), n_inputs, folder / "e2e_head.onnx", "labels")
 
 
 def save_e2e_head(head: E2EHead, ckpt: Path) -> None:

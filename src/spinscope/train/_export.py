@@ -65,13 +65,20 @@ def export_onnx(tagger: Tagger, head: SpanHead, n_inputs: int, folder: Path) -> 
             opset_version=17,
             dynamo=False,
         )
+    export_head(_SpanGraph(head), n_inputs, folder / "span_head.onnx", "probs")
+
+
+def export_head(graph: nn.Module, n_inputs: int, path: Path, output: str) -> None:
+    """Export a span head graph: input ``x`` of ``n_inputs`` columns, one row per span."""
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
-            _SpanGraph(head),
+            graph,
             (torch.zeros(3, n_inputs),),
-            str(folder / "span_head.onnx"),
+            str(path),
             input_names=["x"],
-            output_names=["probs"],
-            dynamic_axes={"x": {0: "spans"}, "probs": {0: "spans"}},
+            output_names=[output],
+            dynamic_axes={"x": {0: "spans"}, output: {0: "spans"}},
             opset_version=17,
             dynamo=False,
         )
