@@ -44,10 +44,6 @@ def export_onnx(tagger: Tagger, head: SpanHead, n_inputs: int, folder: Path) -> 
     # Attention kernel; the sdpa export is not recognised.
     if hasattr(tagger.encoder, "set_attn_implementation"):
         tagger.encoder.set_attn_implementation("eager")
-    # Plain (eager) attention exports to the graph pattern onnxruntime fuses into its
-    # Attention kernel; the sdpa export is not recognised.
-    if hasattr(tagger.encoder, "set_attn_implementation"):
-        tagger.encoder.set_attn_implementation("eager")
     ids = torch.randint(1000, 2000, (2, 16))
     mask = torch.ones_like(ids)
     with warnings.catch_warnings(), torch.no_grad():
