@@ -1,0 +1,1 @@
+"""The web app of ``spinscope serve``: a page and a JSON API over the analyzer."""
