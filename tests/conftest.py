@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The cores here are sometimes throttled; a per-example deadline would make tests flaky.
+settings.register_profile("spinscope", deadline=None)
+settings.load_profile("spinscope")
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).resolve().parent / "resources"
