@@ -162,7 +162,10 @@ def evaluate(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="With --corpus: print JSON.")] = False,
     validation: Annotated[
-        bool, typer.Option(help="With --corpus: score only the validation split (every 5th id).")
+        bool,
+        typer.Option(
+            "--validation", help="With --corpus: score only the validation split (every 5th id)."
+        ),
     ] = False,
     model: ModelOption = None,
 ) -> None:
@@ -193,7 +196,7 @@ def train(
     layers: Annotated[int, typer.Option(help="Encoder layers to keep.")] = 4,
     max_steps: Annotated[int, typer.Option(help="Stop after this many steps (smoke runs).")] = 0,
     from_checkpoint: Annotated[
-        bool, typer.Option(help="Reuse OUT/torch instead of fitting again.")
+        bool, typer.Option("--from-checkpoint", help="Reuse OUT/torch instead of fitting again.")
     ] = False,
 ) -> None:
     """Fine-tune a model on a labelled corpus (needs the train extra)."""
@@ -214,7 +217,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     max_bytes: Annotated[int, typer.Option(help="Largest text analyzed, in bytes.")] = 2_000_000,
     allow_private_urls: Annotated[
-        bool, typer.Option(help="Also fetch URLs on loopback and private networks (intranets).")
+        bool,
+        typer.Option(
+            "--allow-private-urls",
+            help="Also fetch URLs on loopback and private networks (intranets).",
+        ),
     ] = False,
     fetch_timeout: Annotated[float, typer.Option(help="Seconds to fetch a URL.")] = 10.0,
     concurrency: Annotated[int, typer.Option(help="Analyses run at once (others queue).")] = 1,
