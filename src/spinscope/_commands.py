@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -125,14 +125,14 @@ def analyze_sources(
         yield source, analysis
 
 
-def analysis_json(source: Source, analysis: Analysis) -> dict[str, object]:
-    """The JSON object of one analysis, with where it came from."""
-    return {"source": source.name, **analysis.to_dict()}
+def analysis_json(source: str, analysis: Analysis) -> dict[str, Any]:
+    """The JSON object of one analysis, with where it came from (CLI and web API alike)."""
+    return {"source": source, **analysis.to_dict()}
 
 
-def semeval_lines(source: Source, analysis: Analysis) -> list[Label]:
-    """The analysis as SemEval labels of the source's article id."""
-    return [Label(source.article_id, s.start, s.end, s.technique) for s in analysis.spans]
+def semeval_lines(article_id: str, analysis: Analysis) -> list[Label]:
+    """The analysis's spans as SemEval labels of ``article_id``."""
+    return [Label(article_id, s.start, s.end, s.technique) for s in analysis.spans]
 
 
 def write_outputs(
@@ -168,11 +168,11 @@ def write_outputs(
             if fmt is OutputFormat.text:
                 print_analysis(target, item, source.name)
             elif fmt is OutputFormat.json:
-                doc = analysis_json(source, item)
+                doc = analysis_json(source.name, item)
                 text = json.dumps(doc, ensure_ascii=False, indent=None if many else 2)
                 stream.write(text + "\n")
             elif fmt in (OutputFormat.semeval, OutputFormat.si):
-                labels = semeval_lines(source, item)
+                labels = semeval_lines(source.article_id, item)
                 if fmt is OutputFormat.si:
                     labels = [Label(source.article_id, a, b) for a, b in item.passages]
                 lines = format_labels(labels)

@@ -290,17 +290,22 @@ class Model:
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         """Head inputs and classification probabilities of ``spans`` from kept states
         (training the end-to-end head reads these). Spans must cover a token."""
-        rows, probs = [], []
-        for start, end in spans:
-            piece = next(
-                p
-                for p in forward.pieces
+        by_piece: dict[int, list[int]] = defaultdict(list)
+        for i, (start, _) in enumerate(spans):
+            k = next(
+                k
+                for k, p in enumerate(forward.pieces)
                 if p.encoded.offsets[0][0] <= start < p.encoded.offsets[-1][1]
             )
-            x = self._span_inputs(forward.index, piece, [(start, end)])
-            rows.append(x[0])
-            probs.append(self._span_probs(x)[0])
-        return np.stack(rows), np.stack(probs)
+            by_piece[k].append(i)
+        parts = [
+            (idxs, self._span_inputs(forward.index, forward.pieces[k], [spans[i] for i in idxs]))
+            for k, idxs in by_piece.items()
+        ]
+        rows = np.empty((len(spans), parts[0][1].shape[1]), dtype=np.float32)
+        for idxs, x in parts:
+            rows[idxs] = x
+        return rows, self._span_probs(rows)
 
     def _piece_candidates(
         self, index: ArticleIndex, piece: _Piece, threshold: float

@@ -19,8 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from .._analysis import Analysis
-from .._commands import techniques_json
-from .._corpus import Label, format_labels
+from .._commands import analysis_json, semeval_lines, techniques_json
+from .._corpus import format_labels
 from .._errors import (
     BinaryInputError,
     FetchError,
@@ -190,14 +190,11 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
         with slots:
             return model.analyze(text, threshold=threshold, techniques=techniques)
 
-    def as_json(source: str, analysis: Analysis) -> dict[str, Any]:
-        return {"source": source, **analysis.to_dict()}
-
     @app.post("/api/analyze")
     def analyze(body: AnalyzeRequest) -> dict[str, Any]:
         """Analyze text, HTML or the article at a URL; the JSON of `spinscope analyze -f json`."""
         text, source = text_of(body)
-        return as_json(source, run(text, body.threshold, body.techniques))
+        return analysis_json(source, run(text, body.threshold, body.techniques))
 
     @app.post("/api/analyze-file")
     def analyze_file(
@@ -215,7 +212,7 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
         _check_size(text, config.max_bytes)
         if threshold is not None and not 0 <= threshold <= 1:
             raise InputError(f"threshold {threshold} is not between 0 and 1")
-        return as_json(name, run(text, threshold, None))
+        return analysis_json(name, run(text, threshold, None))
 
     @app.post("/api/report", response_class=HTMLResponse)
     def report(body: AnalyzeRequest) -> HTMLResponse:
@@ -235,8 +232,7 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
         """The analysis as SemEval lines (article id ``1``)."""
         text, _ = text_of(body)
         analysis = run(text, body.threshold, body.techniques)
-        lines = [Label("1", s.start, s.end, s.technique) for s in analysis.spans]
-        return PlainTextResponse(format_labels(lines))
+        return PlainTextResponse(format_labels(semeval_lines("1", analysis)))
 
     @app.get("/api/techniques")
     def techniques() -> list[dict[str, str]]:
