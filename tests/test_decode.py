@@ -63,6 +63,7 @@ def test_snap_keeps_whole_words_and_trims_separators(text, data):
         ("Trump has ‘lost interest’ in", "‘lost", "lost"),
         ("the (so-called) expert", "(so-called", "(so-called)"),
         ("x ‘ y", "‘", None),
+        ("and stooge ‘opposition’ leaders", "stooge ‘", "stooge"),
     ],
 )
 def test_snap_balances_quotes(text, selected, want):

@@ -95,6 +95,11 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
             start -= 1
         else:
             start, end = _trim(text, start, end - 1)
+    # A quote that opens after the last word, or closes before the first, belongs elsewhere.
+    while end > start and text[end - 1] in _OPENING and text[end - 1] not in _CLOSING:
+        start, end = _trim(text, start, end - 1)
+    while start < end and text[start] in _CLOSING and text[start] not in _OPENING:
+        start, end = _trim(text, start + 1, end)
     if not any(c.isalnum() for c in text[start:end]):
         return None
     return start, end
