@@ -55,3 +55,9 @@ class TrainingError(SpinscopeError):
     """Training cannot run: missing `train` extra, bad corpus, bad encoder directory."""
 
     exit_code = 4
+
+
+class StoreError(SpinscopeError):
+    """A results store that cannot be opened, migrated or written (bad URL, server down)."""
+
+    exit_code = 5

@@ -1,0 +1,36 @@
+"""Stored, queryable analyses of whole corpora, in SQLite or PostgreSQL."""
+
+from ._queries import (
+    UNKNOWN_SOURCE,
+    Filters,
+    Report,
+    StoredAnalysis,
+    build_report,
+    get_article,
+    latest_model,
+    search_articles,
+    sources,
+)
+from ._schema import LATEST, MIGRATIONS, Migration
+from ._store import DEFAULT_DB, ArticleRecord, Failure, Result, Store, database_url
+
+__all__ = [
+    "DEFAULT_DB",
+    "LATEST",
+    "MIGRATIONS",
+    "UNKNOWN_SOURCE",
+    "ArticleRecord",
+    "Failure",
+    "Filters",
+    "Migration",
+    "Report",
+    "Result",
+    "Store",
+    "StoredAnalysis",
+    "build_report",
+    "database_url",
+    "get_article",
+    "latest_model",
+    "search_articles",
+    "sources",
+]

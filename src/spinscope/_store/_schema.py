@@ -1,0 +1,189 @@
+"""The tables of a results store and the numbered migrations that create and upgrade them.
+
+One code path for SQLite and PostgreSQL: SQLAlchemy Core tables, no dialect-specific DDL.
+Dates are ISO strings (``YYYY-MM-DD``) so that a month is ``substr(published, 1, 7)`` on
+both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    insert,
+    select,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The input's id, or "sha256:<hex>" of its content when it has none.
+    Column("key", String(512), nullable=False, unique=True),
+    Column("title", Text),
+    Column("source", String(256)),
+    Column("url", Text),
+    Column("published", String(10)),
+    Column("text", Text, nullable=False),
+    Column("n_chars", Integer, nullable=False),
+    Column("added_at", String(32), nullable=False),
+    Index("ix_articles_source", "source"),
+    Index("ix_articles_published", "published"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("model_id", String(200), nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("workers", Integer, nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("analyzed", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+)
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("model_id", String(200), nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("coverage", Float, nullable=False),
+    Column("n_spans", Integer, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("warnings", Text, nullable=False),
+    # Copies of the article's fields: reports over 100,000s of analyses then need no join.
+    Column("source", String(256)),
+    Column("published", String(10)),
+    Column("n_chars", Integer, nullable=False),
+    UniqueConstraint("article_id", "model_id", name="uq_analyses_article_model"),
+    Index("ix_analyses_model_score", "model_id", "score"),
+    Index("ix_analyses_model_source", "model_id", "source"),
+)
+
+spans = Table(
+    "spans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "analysis_id", Integer, ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("technique", String(64), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Index("ix_spans_analysis", "analysis_id"),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("key", String(512)),
+    Column("location", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_failures_run", "run_id"),
+)
+
+# Added by migration 2: per analysis and technique, how many spans and characters.
+# Report queries group this table alone.
+technique_counts = Table(
+    "technique_counts",
+    metadata,
+    Column(
+        "analysis_id", Integer, ForeignKey("analyses.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("technique", String(64), primary_key=True),
+    Column("model_id", String(200), nullable=False),
+    Column("source", String(256)),
+    Column("published", String(10)),
+    Column("n", Integer, nullable=False),
+    Column("chars", Integer, nullable=False),
+    Index("ix_technique_counts_model_technique", "model_id", "technique"),
+    Index("ix_technique_counts_model_source", "model_id", "source"),
+)
+
+V1_TABLES = [articles, runs, analyses, spans, failures]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered step of the schema; applied once, in order, inside a transaction."""
+
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _create_v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=V1_TABLES)
+
+
+def _add_technique_counts(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[technique_counts])
+    # Backfill from the spans of analyses stored before this migration.
+    per = (
+        select(
+            spans.c.analysis_id,
+            spans.c.technique,
+            analyses.c.model_id,
+            analyses.c.source,
+            analyses.c.published,
+            func.count().label("n"),
+            func.sum(spans.c.end - spans.c.start).label("chars"),
+        )
+        .join(analyses, analyses.c.id == spans.c.analysis_id)
+        .group_by(
+            spans.c.analysis_id,
+            spans.c.technique,
+            analyses.c.model_id,
+            analyses.c.source,
+            analyses.c.published,
+        )
+    )
+    conn.execute(
+        insert(technique_counts).from_select(
+            ["analysis_id", "technique", "model_id", "source", "published", "n", "chars"], per
+        )
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, runs, analyses, spans and failures", _create_v1),
+    Migration(2, "technique_counts for fast reports, backfilled from spans", _add_technique_counts),
+)
+LATEST = MIGRATIONS[-1].version
