@@ -6,6 +6,8 @@ Repetition for phrases that occur more than once in the article, Loaded_Language
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ from tokenizers import Tokenizer, normalizers, pre_tokenizers
 from tokenizers.models import WordLevel
 
 from spinscope import Model, ModelConfig, Settings
+from spinscope._batch import ModelSpec
 
 WORDS = ["the", "they", "are", "and", "our", "a", "of", "to", "is", "city", "save", "this", "plan"]
 LOADED = ["traitors", "liars", "disgrace", "shameful", "cronies"]
@@ -72,10 +75,14 @@ class FakeSpanHead:
 
 
 def fake_model(
-    window_size: int = 8, settings: Settings | None = None, label_floor: float = 0.6, **config
+    window_size: int = 8,
+    settings: Settings | None = None,
+    label_floor: float = 0.6,
+    model_id: str = "fake-model",
+    **config,
 ) -> Model:
     cfg = ModelConfig(
-        "fake-model",
+        model_id,
         window_size=window_size,
         window_overlap=2,
         cls_id=1,
@@ -97,3 +104,33 @@ def fake_model(
         FakeE2EHead(),
         settings or Settings(),
     )
+
+
+@dataclass(frozen=True)
+class FakeSpec(ModelSpec):
+    """A batch model recipe that loads the fake model (picklable, for worker processes).
+
+    ``delay`` seconds are spent per article, to kill runs midway in tests.
+    """
+
+    model_name: str = "fake-model"
+    delay: float = 0.0
+
+    def model_id(self) -> str:
+        return self.model_name
+
+    def load(self, threads: int | None = None) -> Model:
+        model = fake_model(model_id=self.model_name)
+        if self.delay:
+            return _SlowModel(model, self.delay)
+        return model
+
+
+class _SlowModel(Model):
+    def __init__(self, inner: Model, delay: float) -> None:
+        self.__dict__.update(inner.__dict__)
+        self._delay = delay
+
+    def analyze(self, text, threshold=None, techniques=None):
+        time.sleep(self._delay)
+        return super().analyze(text, threshold, techniques)

@@ -8,6 +8,9 @@ are in flight, which keeps memory flat however long the input is.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -24,8 +27,16 @@ _worker_model: Model | None = None
 _worker_threshold: float | None = None
 
 
-def _init_worker(spec: ModelSpec, threads: int, threshold: float | None) -> None:
+def _exit_with_parent(parent: int) -> None:
+    # A parent killed with -9 cannot stop its pool; without this its workers live on.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _init_worker(spec: ModelSpec, threads: int, threshold: float | None, parent: int) -> None:
     global _worker_model, _worker_threshold
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     _worker_model = spec.load(threads=threads)
     _worker_threshold = threshold
 
@@ -56,7 +67,10 @@ def run_local(
     # spawn: a forked worker would inherit the parent's database connections.
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_worker, initargs=(spec, threads, threshold)
+        workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(spec, threads, threshold, os.getpid()),
     )
     it = iter(chunks)
     pending: set[Future[list[Result | Failure]]] = set()

@@ -64,11 +64,13 @@ def progress_bar(console: Console, total: int | None, enabled: bool = True) -> I
 def print_summary(console: Console, summary: BatchSummary) -> None:
     """The end-of-run summary: counts, speed and the first failures with their reasons."""
     style = {"finished": "green", "interrupted": "yellow"}.get(summary.status, "red")
-    console.print(f"[{style}]{summary.line()}[/]", highlight=False)
+    console.print(f"[{style}]{summary.line()}[/]", highlight=False, soft_wrap=True)
     if summary.failures:
         console.print("failed:", highlight=False)
         for f in summary.failures[:SHOWN_FAILURES]:
-            console.print(f"  {f.location}: {f.reason}", highlight=False, markup=False)
+            console.print(
+                f"  {f.location}: {f.reason}", highlight=False, markup=False, soft_wrap=True
+            )
         if summary.failed > SHOWN_FAILURES:
             console.print(
                 f"  … and {summary.failed - SHOWN_FAILURES:,} more (all in the store's "

@@ -57,9 +57,7 @@ def _start(address: str | None, workers: int, threads: int) -> bool:
     try:
         import ray
     except ModuleNotFoundError:
-        raise SpinscopeError(
-            "--engine ray needs Ray: pip install 'spinscope[ray]'"
-        ) from None
+        raise SpinscopeError("--engine ray needs Ray: pip install 'spinscope[ray]'") from None
     if ray.is_initialized():
         return False
     quiet: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
