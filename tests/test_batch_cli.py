@@ -8,23 +8,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from spinscope._batch import BatchOptions, ModelSpec, run_batch
-from spinscope._cli import app
 from spinscope._store import Store, get_article
 from spinscope._store._schema import analyses
+from tests.clirun import invoke
 
 pytestmark = pytest.mark.slow
 
-
-def invoke(*args: str):
-    result = CliRunner().invoke(app, list(args))
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), result.exception
-    return result
 
 
 @pytest.fixture()

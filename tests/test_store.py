@@ -88,7 +88,7 @@ def test_migration_2_backfills_technique_counts_from_spans(db_url: str) -> None:
                 },
             ],
         )
-    assert store.migrate() == [2]
+    assert store.migrate() == [2, 3]
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -97,6 +97,18 @@ def test_migration_2_backfills_technique_counts_from_spans(db_url: str) -> None:
         ).all()
     assert [tuple(r) for r in rows] == [("Doubt", 2, 6), ("Slogans", 1, 8)]
     store.close()
+
+
+def test_report_indexes_cover_the_report_queries_after_migration(store: Store) -> None:
+    from sqlalchemy import inspect
+
+    names = {
+        i["name"]
+        for table in ("analyses", "technique_counts")
+        for i in inspect(store.engine).get_indexes(table)
+    }
+    assert {"ix_technique_counts_by_source", "ix_analyses_by_source"} <= names
+    assert not names & {"ix_analyses_model_source", "ix_technique_counts_model_source"}
 
 
 def test_a_store_from_a_newer_spinscope_is_refused(db_url: str) -> None:

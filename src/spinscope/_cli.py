@@ -212,6 +212,67 @@ def train(
 
 @app.command()
 @_handle_errors
+def batch(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Folders of .txt/.html files, .jsonl or .csv files.")
+    ],
+    db: Annotated[
+        str, typer.Option(help="SQLite file, or a postgresql://user@host/db URL.")
+    ] = "spinscope.db",
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (Ray: model actors).")
+    ] = 2,
+    engine: Annotated[str, typer.Option(help="local, or ray for a Ray cluster.")] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster to join (ray://HOST:10001 or auto); default: a local one."),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Minimum confidence of stored spans (default: the model's)."),
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(help="Articles per task and per commit.")] = 8,
+    max_bytes: Annotated[
+        int | None, typer.Option(help="Larger articles are recorded as failed.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    model: ModelOption = None,
+) -> None:
+    """Analyze a corpus into a results store; interrupt and rerun to resume."""
+    from ._batch import BatchOptions, ModelSpec, check_inputs, count_inputs, run_batch
+    from ._batch._progress import print_summary, progress_bar
+    from ._settings import Settings
+    from ._store import Store
+
+    settings = Settings.from_env()
+    options = BatchOptions(
+        workers=workers,
+        chunk_size=chunk_size,
+        threshold=threshold,
+        max_bytes=max_bytes or settings.max_bytes,
+        engine=engine,
+        ray_address=ray_address,
+    )
+    check_inputs(inputs)
+    spec = ModelSpec(model, settings)
+    spec.model_id()
+    console, errors = _consoles()
+    with Store.open(db) as store:
+        show = not quiet and not as_json
+        total = count_inputs(inputs) if show else None
+        with progress_bar(errors, total, show) as update:
+            summary = run_batch(inputs, store, spec, options, update)
+    if as_json:
+        console.out(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False), highlight=False)
+    else:
+        print_summary(errors, summary)
+    if summary.status == "interrupted":
+        raise typer.Exit(130)
+
+
+@app.command()
+@_handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -225,6 +286,14 @@ def serve(
     ] = False,
     fetch_timeout: Annotated[float, typer.Option(help="Seconds to fetch a URL.")] = 10.0,
     concurrency: Annotated[int, typer.Option(help="Analyses run at once (others queue).")] = 1,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Also serve the corpus view and dashboard of this results store "
+            "(a SQLite file or a postgresql://... URL filled by spinscope batch).",
+        ),
+    ] = None,
     model: ModelOption = None,
 ) -> None:
     """Start the web app and JSON API (open http://HOST:PORT in a browser)."""
@@ -234,10 +303,134 @@ def serve(
     from ._web.fetch import FetchPolicy
 
     policy = FetchPolicy(allow_private=allow_private_urls, timeout=fetch_timeout)
-    config = ServeConfig(max_bytes=max_bytes, fetch=policy, concurrency=concurrency)
+    config = ServeConfig(max_bytes=max_bytes, fetch=policy, concurrency=concurrency, db=db)
+    # A bad --db is a StoreError: one line and exit code 5 (see _handle_errors).
     web = create_app(_load_model(model), config)
-    Console(stderr=True).print(f"spinscope is serving on http://{host}:{port}", highlight=False)
+    shown = f"http://{host}:{port}"
+    pages = f" (corpus: {shown}/corpus, dashboard: {shown}/dashboard)" if db else ""
+    Console(stderr=True).print(f"spinscope is serving on {shown}{pages}", highlight=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+# Options shared by the commands that read a results store (report, export).
+StoreOption = Annotated[
+    str, typer.Option("--db", help="Results store: a SQLite file, or a postgresql://... URL.")
+]
+SourceOption = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", help="Only this source (repeatable; '(unknown)': none)."),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="Published on or after YYYY-MM[-DD].")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Published on or before YYYY-MM[-DD] (whole month).")
+]
+TechniqueOption = Annotated[
+    list[str] | None,
+    typer.Option("--technique", "-t", help="Only this technique (repeatable)."),
+]
+ModelIdOption = Annotated[
+    str | None,
+    typer.Option("--model", help="Analyses of this model id (default: the latest stored)."),
+]
+
+
+class ReportAs(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ChartAs(StrEnum):
+    png = "png"
+    svg = "svg"
+
+
+class ExportAs(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    semeval = "semeval"
+
+
+@app.command()
+@_handle_errors
+def report(
+    db: StoreOption = "spinscope.db",
+    source: SourceOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    technique: TechniqueOption = None,
+    model: ModelIdOption = None,
+    top: Annotated[int, typer.Option(min=0, help="Most propagandistic articles listed.")] = 10,
+    format: Annotated[
+        ReportAs, typer.Option("--format", "-f", help="table, csv (tidy) or json.")
+    ] = ReportAs.table,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here instead of stdout; for csv a folder (DIR/) gets a file per section.",
+        ),
+    ] = None,
+    charts: Annotated[
+        Path | None, typer.Option(help="Also draw charts into this folder.")
+    ] = None,
+    chart_format: Annotated[ChartAs, typer.Option(help="Charts as png or svg.")] = ChartAs.png,
+) -> None:
+    """Summarize a results store: techniques per source and month, coverage, top articles."""
+    from ._report import ReportFormat, open_existing, write_report
+    from ._store import Filters, build_report
+
+    filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
+    console, errors = _consoles()
+    with open_existing(db) as store:
+        summary = build_report(store, filters, top)
+    written = write_report(summary, ReportFormat(format.value), output, console)
+    if charts is not None:
+        from ._charts import write_charts
+
+        written += write_charts(summary, charts, chart_format.value)
+    for path in written:
+        errors.print(f"wrote {path}", highlight=False)
+
+
+@app.command()
+@_handle_errors
+def export(
+    db: StoreOption = "spinscope.db",
+    format: Annotated[
+        ExportAs,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (an article a line), csv (a span a row) or semeval (TC lines).",
+        ),
+    ] = ExportAs.jsonl,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    source: SourceOption = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    technique: TechniqueOption = None,
+    model: ModelIdOption = None,
+    no_text: Annotated[
+        bool, typer.Option("--no-text", help="jsonl: leave the article texts out.")
+    ] = False,
+) -> None:
+    """Export every stored analysis, streamed: JSONL, CSV of spans, or SemEval lines."""
+    from ._export import ExportFormat
+    from ._export import export as export_store
+    from ._report import open_existing
+    from ._store import Filters
+
+    filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
+    with open_existing(db) as store:
+        count = export_store(store, filters, ExportFormat(format.value), output, not no_text)
+    where = f" to {output}" if output is not None else ""
+    Console(stderr=True).print(f"exported {count}{where}", highlight=False)
 
 
 def main() -> None:

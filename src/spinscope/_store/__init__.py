@@ -13,12 +13,14 @@ from ._queries import (
 )
 from ._schema import LATEST, MIGRATIONS, Migration
 from ._store import DEFAULT_DB, ArticleRecord, Failure, Result, Store, database_url
+from ._stream import AnalysisRow, iter_analyses
 
 __all__ = [
     "DEFAULT_DB",
     "LATEST",
     "MIGRATIONS",
     "UNKNOWN_SOURCE",
+    "AnalysisRow",
     "ArticleRecord",
     "Failure",
     "Filters",
@@ -30,6 +32,7 @@ __all__ = [
     "build_report",
     "database_url",
     "get_article",
+    "iter_analyses",
     "latest_model",
     "search_articles",
     "sources",

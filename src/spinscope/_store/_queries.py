@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -24,6 +25,17 @@ UNKNOWN_SOURCE = "(unknown)"
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
+def _is_date(value: str) -> bool:
+    """Whether ``value`` is a real ``YYYY-MM`` or ``YYYY-MM-DD`` (not ``2020-13``)."""
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value if len(value) == 10 else value + "-01")
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Filters:
     """Which analyses a question is about.
@@ -36,8 +48,8 @@ class Filters:
         techniques: Only these techniques (labels, parts or titles; empty: all).
 
     Example:
-        >>> Filters(date_from="2020-01", techniques=("name calling",)).techniques
-        ('Name_Calling,Labeling',)
+        >>> Filters(date_from="2020-01", techniques=("loaded language",)).techniques
+        ('Loaded_Language',)
     """
 
     model_id: str | None = None
@@ -48,7 +60,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         for name, value in (("from", self.date_from), ("to", self.date_to)):
-            if value is not None and not _DATE.match(value):
+            if value is not None and not _is_date(value):
                 raise InputError(f"date {name} {value!r}: use YYYY-MM or YYYY-MM-DD")
         names = tuple(get_technique(t).name for t in self.techniques)
         object.__setattr__(self, "techniques", names)
@@ -177,7 +189,10 @@ def by_month(store: Store, f: Filters) -> list[dict[str, Any]]:
     month = func.substr(t.c.published, 1, 7).label("month")
     q = (
         select(
-            month, t.c.technique, func.sum(t.c.n).label("spans"), func.count().label("articles")
+            month,
+            t.c.technique,
+            func.sum(t.c.n).label("spans"),
+            func.count().label("articles"),
         )
         .where(*_count_where(f), t.c.published.is_not(None))
         .group_by(month, t.c.technique)
@@ -403,3 +418,33 @@ def search_articles(
     for r in rows:
         r["source"] = _source(r["source"])
     return int(total), rows
+
+
+def models(store: Store) -> list[str]:
+    """Every model with a stored analysis, sorted."""
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(select(analyses.c.model_id).distinct()).scalars())
+
+
+def article_techniques(
+    store: Store, model_id: str, keys: list[str]
+) -> dict[str, dict[str, int]]:
+    """Spans per technique in the analyses of ``keys`` by ``model_id``, most used first.
+
+    For one page of a listing: the keys are few, so one ``IN`` query answers them all.
+    """
+    if not keys:
+        return {}
+    t = technique_counts
+    q = (
+        select(articles.c.key, t.c.technique, t.c.n)
+        .select_from(t)
+        .join(analyses, analyses.c.id == t.c.analysis_id)
+        .join(articles, articles.c.id == analyses.c.article_id)
+        .where(t.c.model_id == model_id, articles.c.key.in_(keys))
+        .order_by(articles.c.key, t.c.n.desc(), t.c.technique)
+    )
+    found: dict[str, dict[str, int]] = {}
+    for r in _rows(store, q):
+        found.setdefault(r["key"], {})[r["technique"]] = int(r["n"])
+    return found

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .._analysis import Analysis
 from .._errors import StoreError
@@ -107,7 +107,7 @@ class Store:
     Example:
         >>> store = Store.open("sqlite://")
         >>> store.version()
-        2
+        3
     """
 
     def __init__(self, engine: Engine, target: str) -> None:
@@ -143,7 +143,7 @@ class Store:
         try:
             with engine.connect():
                 pass
-        except OperationalError as exc:
+        except SQLAlchemyError as exc:
             raise StoreError(f"{shown}: cannot connect ({_first_line(exc)})") from None
         if migrate:
             store.migrate()

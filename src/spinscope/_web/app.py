@@ -1,20 +1,25 @@
-"""The web app: one page and a JSON API over the same analyzer.
+"""The web app: the analyzer page and a JSON API over the same analyzer, and with a results
+store (``ServeConfig.db``) the corpus view and dashboard of :mod:`.corpus`.
 
 Every page has a JSON twin built from the same data: ``/`` and ``/api/analyze``,
-``/techniques`` and ``/api/techniques``. The model is loaded once and shared; analysis
-runs in the server's thread pool, and onnxruntime sessions are safe to share.
+``/corpus`` and ``/api/corpus``, ``/dashboard`` and ``/api/dashboard``. The model is
+loaded once and shared; analysis runs in the server's thread pool, and onnxruntime
+sessions are safe to share. The store is opened once, at creation; its engine's pool
+serves the request threads.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -31,9 +36,12 @@ from .._errors import (
 )
 from .._model import Model
 from .._render import render_html
+from .._report import open_existing
 from .._textio import decode_text
+from .corpus import corpus_routes
 from .extract import extract_article
 from .fetch import FetchPolicy, fetch
+from .pages import Pages
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,11 +61,14 @@ class ServeConfig:
         concurrency: Analyses run at once; more wait their turn. One analysis already
             keeps both cores busy, and each running analysis holds its own buffers, so
             more than one only adds memory.
+        db: A results store (SQLite file or ``postgresql://`` URL) to serve the corpus
+            view and dashboard of; without one those pages answer 404.
     """
 
     max_bytes: int = 2_000_000
     concurrency: int = 1
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    db: str | None = None
 
 
 class AnalyzeRequest(BaseModel):
@@ -136,23 +147,33 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _static(name: str) -> str:
-    return (resources.files("spinscope") / "_web" / "static" / name).read_text(encoding="utf-8")
-
-
 def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
-    """The FastAPI application over ``model``.
+    """The FastAPI application over ``model`` (and the results store ``config.db``).
+
+    Raises:
+        StoreError: when ``config.db`` cannot be opened.
 
     Example:
         >>> # uvicorn.run(create_app(spinscope.load_model()), port=8000)
     """
     config = config or ServeConfig()
+    # Serving never creates a store: a mistyped path is an error, not an empty corpus.
+    store = open_existing(config.db) if config.db else None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is not None:
+            store.close()
+
     app = FastAPI(
         title="spinscope",
         version=__version__,
         description="Find and name propaganda techniques in news articles.",
+        lifespan=lifespan,
     )
-    page, script, style = _static("index.html"), _static("app.js"), _static("app.css")
+    pages = Pages(corpus=store is not None)
+    page = pages.html("index.html", active="analyze")
     # JSON can escape each character to six, so the body may be larger than the text.
     app.add_middleware(BodyLimit, limit=6 * config.max_bytes + 65536)
 
@@ -167,6 +188,12 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
     @app.exception_handler(SpinscopeError)
     async def spinscope_error(request: Request, exc: SpinscopeError) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=_status(exc))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # The server went away or the file was replaced: say so rather than a bare 500.
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["error"]
+        return JSONResponse({"error": f"cannot read the results store ({first[0]})"}, 503)
 
     def text_of(body: AnalyzeRequest) -> tuple[str, str]:
         if body.text is not None:
@@ -253,14 +280,14 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
     def index() -> HTMLResponse:
         return HTMLResponse(page)
 
-    @app.get("/static/app.js", include_in_schema=False)
-    def app_js() -> Response:
-        return Response(script, media_type="text/javascript")
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        found = pages.asset(name)
+        if found is None:
+            raise HTTPException(404)
+        return found
 
-    @app.get("/static/app.css", include_in_schema=False)
-    def app_css() -> Response:
-        return Response(style, media_type="text/css")
-
+    app.include_router(corpus_routes(store, pages))
     return app
 
 

@@ -1,0 +1,425 @@
+"""``spinscope report``: a results store's :class:`Report` as terminal tables, CSV or JSON.
+
+The terminal view is for reading: an overview, the techniques, source × technique and
+month × technique matrices of shares, coverage per source and the top articles, cut to
+what fits. CSV (:mod:`spinscope._report_csv`) and JSON (:meth:`Report.to_dict`) always
+hold everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.columns import Columns
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ._errors import InputError, StoreError
+from ._report_csv import write_csv, write_csv_folder
+from ._store import Report, Store
+from ._techniques import TECHNIQUES, get_technique
+
+# Terminal tables show this many sources and months; CSV and JSON always hold them all.
+MAX_ROWS = 25
+_BAR = 12
+
+# Two-letter column heads for the source × technique matrices, explained under them.
+CODES: dict[str, str] = {
+    "Appeal_to_Authority": "AA",
+    "Appeal_to_fear-prejudice": "FP",
+    "Bandwagon,Reductio_ad_hitlerum": "BR",
+    "Black-and-White_Fallacy": "BW",
+    "Causal_Oversimplification": "CO",
+    "Doubt": "DO",
+    "Exaggeration,Minimisation": "EM",
+    "Flag-Waving": "FW",
+    "Loaded_Language": "LL",
+    "Name_Calling,Labeling": "NC",
+    "Repetition": "RE",
+    "Slogans": "SL",
+    "Thought-terminating_Cliches": "TC",
+    "Whataboutism,Straw_Men,Red_Herring": "WS",
+}
+
+class ReportFormat(StrEnum):
+    """Formats of ``spinscope report``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def open_existing(target: str) -> Store:
+    """Open a store that must already exist and hold spinscope's tables (for reading).
+
+    A missing SQLite file is an error rather than a new empty store, and a database
+    without spinscope's tables is refused rather than given them.
+
+    Raises:
+        StoreError: when the file is missing, is not a database or holds no results store.
+
+    Example:
+        >>> open_existing("/nonexistent/results.db")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        spinscope._errors.StoreError: /nonexistent/results.db: no such file; ...
+    """
+    if "://" not in target and not Path(target).expanduser().is_file():
+        raise StoreError(
+            f"{target}: no such file; give --db FILE or a postgresql:// URL of a store "
+            "filled by spinscope batch"
+        )
+    store = None
+    try:
+        # A store whose tables are damaged fails on the first query, not when opened.
+        store = Store.open(target, migrate=False)
+        version = store.version()
+    except SQLAlchemyError as exc:
+        if store is not None:
+            store.close()
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise StoreError(f"{target}: cannot read ({first[0] if first else 'error'})") from None
+    if version == 0:
+        store.close()
+        raise StoreError(f"{target}: not a spinscope results store (no spinscope tables)")
+    # An older store gets the tables that reports read (e.g. technique_counts).
+    store.migrate()
+    return store
+
+
+# -- terminal ------------------------------------------------------------------------
+
+
+def _table() -> Table:
+    # One look for every table: a rule under the heads, no grid, flush left.
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%" if x >= 0.005 else ("<1%" if x > 0 else "·")
+
+
+def _plural(n: int, one: str, many: str = "") -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def overview_lines(report: Report) -> list[str]:
+    """What the report covers: the analyses and their model, the filters, the store.
+
+    Example:
+        >>> from spinscope._store import Filters, build_report
+        >>> r = build_report(Store.open("sqlite://"), Filters(date_from="2020-01"))
+        >>> overview_lines(r)[:2]
+        ['No analyses match.', 'Filters: published from 2020-01.']
+    """
+    o = report.overview
+    f = report.filters
+    lines = []
+    if o["analyses"]:
+        # Counted like the tables, where articles without a source are one "(unknown)" row.
+        found = (
+            f"{_plural(o['analyses'], 'analysis', 'analyses')} by model {f.model_id}: "
+            f"{_plural(o['spans'], 'span')} from "
+            f"{_plural(len(report.coverage), 'source')}"
+        )
+        if o["first_published"]:
+            found += f", published {o['first_published']} to {o['last_published']}"
+        lines.append(found + ".")
+    else:
+        lines.append("No analyses match.")
+    filters = []
+    if f.sources:
+        filters.append("sources " + ", ".join(f.sources))
+    if f.date_from and f.date_to:
+        filters.append(f"published {f.date_from} to {f.date_to}")
+    elif f.date_from:
+        filters.append(f"published from {f.date_from}")
+    elif f.date_to:
+        filters.append(f"published up to {f.date_to}")
+    if f.techniques:
+        filters.append("techniques " + ", ".join(get_technique(t).title for t in f.techniques))
+    if filters:
+        lines.append("Filters: " + "; ".join(filters) + ".")
+    lines.append(
+        f"Store: {_plural(o['articles'], 'article')}, {_plural(len(o['models']), 'model')}, "
+        f"{_plural(o['runs'], 'run')}."
+    )
+    return lines
+
+
+def techniques_table(report: Report, bar: int = _BAR) -> Table:
+    """Spans, share of all spans and articles per technique, with a bar of the share
+    ``bar`` characters long at most (none when 0)."""
+    table = _table()
+    table.add_column("technique", no_wrap=True, overflow="ellipsis")
+    table.add_column("spans", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("articles", justify="right")
+    if bar:
+        table.add_column("", no_wrap=True, min_width=bar)
+    top = max((r["share"] for r in report.techniques), default=1.0) or 1.0
+    shown = {r["technique"] for r in report.techniques}
+    for r in report.techniques:
+        t = get_technique(r["technique"])
+        cells: list[Any] = [
+            Text.assemble(("██ ", t.color), t.title),
+            f"{r['spans']:,}",
+            _pct(r["share"]),
+            f"{r['articles']:,}",
+        ]
+        if bar:
+            cells.append(Text("█" * max(1, round(bar * r["share"] / top)), style=t.color))
+        table.add_row(*cells)
+    # Absent techniques matter too ("no whataboutism at all"), unless filtered out.
+    wanted = report.filters.techniques or tuple(t.name for t in TECHNIQUES)
+    for name in wanted:
+        if name not in shown:
+            table.add_row(Text(f"   {get_technique(name).title}", style="dim"), "0", "·", "0")
+    return table
+
+
+def _cell(x: float) -> str:
+    """A share as whole percent, without the sign (the heading says %)."""
+    return f"{100 * x:.0f}" if x >= 0.005 else ("<1" if x > 0 else "·")
+
+
+def _matrix(
+    key: str,
+    rows: list[dict[str, Any]],
+    order: list[str],
+    first: dict[str, str],
+    width: int = 120,
+) -> tuple[Table, list[str]]:
+    """A ``key`` × technique table of shares (%), one row per value of ``order``, with an
+    articles column from ``first`` when given, and the techniques it names. Each row's
+    largest share is bold.
+
+    Techniques that do not fit in ``width`` characters are summed in one "+N" column,
+    so that every row still adds up to 100.
+    """
+    columns = _present_in(rows)
+    spans: dict[str, int] = {}
+    for r in rows:
+        spans[r[key]] = spans.get(r[key], 0) + r["spans"]
+    # Column widths as rich lays them out: content, 1 padding each side, 1 separator.
+    label = min(28, max(len(v) for v in [key, *order])) + 2
+    counts = max(5, *(len(f"{n:,}") for n in spans.values())) + 3
+    fit = max(1, (width - label - counts - (11 if first else 0) - 2) // 5)
+    rest = columns[fit - 1 :] if len(columns) > fit else []
+    named = columns[: len(columns) - len(rest)]
+    table = _table()
+    table.add_column(key, no_wrap=True, max_width=28, overflow="ellipsis")
+    if first:
+        table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("spans", justify="right", no_wrap=True)
+    for name in named:
+        table.add_column(
+            Text(CODES[name], style=f"bold {get_technique(name).color}"), justify="right"
+        )
+    if rest:
+        table.add_column(Text(f"+{len(rest)}", style="dim"), justify="right")
+    cells: dict[str, dict[str, float]] = {}
+    for r in rows:
+        cells.setdefault(r[key], {})[r["technique"]] = r["share"]
+    for value in order:
+        shares = cells.get(value, {})
+        best = max(shares.values(), default=0.0)
+        row: list[Any] = [value]
+        if first:
+            row.append(first.get(value, "0"))
+        row.append(f"{spans.get(value, 0):,}")
+        for name in named:
+            x = shares.get(name, 0.0)
+            row.append(Text(_cell(x), style="bold" if x == best and x > 0 else ""))
+        if rest:
+            row.append(Text(_cell(sum(shares.get(n, 0.0) for n in rest)), style="dim"))
+        table.add_row(*row)
+    return table, named
+
+
+def _present_in(rows: Iterable[dict[str, Any]]) -> list[str]:
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["technique"]] = totals.get(r["technique"], 0) + r["spans"]
+    return sorted((t for t, n in totals.items() if n), key=lambda t: (-totals[t], t))
+
+
+def _legend(names: Iterable[str]) -> Columns:
+    """What each two-letter column head stands for, laid out in columns."""
+    return Columns(
+        [
+            Text.assemble(
+                (CODES[n], f"bold {get_technique(n).color}"), " " + get_technique(n).title
+            )
+            for n in names
+        ],
+        padding=(0, 3),
+        column_first=True,
+    )
+
+
+def _heading(console: Console, title: str) -> None:
+    console.print()
+    console.print(Text(title, style="bold"))
+
+
+def _more(console: Console, n: int, what: str) -> None:
+    if n > 0:
+        console.print(
+            Text(f"  … and {n} more {what}; --format csv or json has them all", style="dim")
+        )
+
+
+def _print_matrix(
+    console: Console,
+    title: str,
+    key: str,
+    rows: list[dict[str, Any]],
+    shown: list[str],
+    articles: dict[str, str],
+    hidden: int,
+    rest: str,
+) -> None:
+    _heading(console, title)
+    table, named = _matrix(key, rows, shown, articles, console.width)
+    console.print(table)
+    console.print(_legend(named))
+    if len(named) < len(_present_in(rows)):
+        console.print(Text("+N: the other N techniques together", style="dim"))
+    _more(console, hidden, rest)
+
+
+def coverage_table(report: Report) -> Table:
+    """Per source: articles, spans, spans per article, mean score and text coverage."""
+    table = _table()
+    table.add_column("source", no_wrap=True, max_width=28, overflow="ellipsis")
+    for col in ("articles", "spans", "spans/article", "mean score", "text in spans"):
+        table.add_column(col, justify="right")
+    for r in report.coverage[:MAX_ROWS]:
+        table.add_row(
+            r["source"],
+            f"{r['articles']:,}",
+            f"{r['spans']:,}",
+            f"{r['spans'] / (r['articles'] or 1):.1f}",
+            f"{r['mean_score']:.2f}",
+            f"{100 * r['coverage']:.1f}%",
+        )
+    return table
+
+
+def top_table(report: Report) -> Table:
+    """The most propagandistic articles: score, spans, coverage, source, date, title."""
+    table = _table()
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("spans", justify="right")
+    table.add_column("covered", justify="right")
+    table.add_column("source", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column("published", no_wrap=True)
+    table.add_column("title / key", ratio=1, no_wrap=True, overflow="ellipsis")
+    for i, r in enumerate(report.top, 1):
+        table.add_row(
+            str(i),
+            f"{r['score']:.2f}",
+            str(r["n_spans"]),
+            f"{100 * r['coverage']:.0f}%",
+            r["source"],
+            r["published"] or "",
+            r["title"] or r["key"],
+        )
+    return table
+
+
+def print_report(report: Report, console: Console) -> None:
+    """Print every section of ``report`` as terminal tables.
+
+    Example:
+        >>> from spinscope._store import Filters, build_report
+        >>> import io
+        >>> c = Console(file=io.StringIO(), width=100)
+        >>> print_report(build_report(Store.open("sqlite://"), Filters()), c)
+        >>> c.file.getvalue().splitlines()[0]
+        'No analyses match.'
+    """
+    lines = overview_lines(report)
+    console.print(lines[0], highlight=False)
+    for line in lines[1:]:
+        console.print(Text(line, style="dim"))
+    if not report.overview["analyses"]:
+        return
+    _heading(console, "Techniques")
+    # The bar is a bonus: narrow terminals get the figures unwrapped instead.
+    console.print(techniques_table(report, max(0, min(_BAR, console.width - 84))))
+    if report.sources:
+        # Sources with the most articles first: the ones a reader knows and cares about.
+        ranked = sorted(report.coverage, key=lambda r: (-r["articles"], r["source"]))
+        order = [r["source"] for r in ranked if r["spans"]]
+        articles = {r["source"]: f"{r['articles']:,}" for r in report.coverage}
+        title = "Technique shares per source (% of the source's spans)"
+        hidden = len(order) - MAX_ROWS
+        _print_matrix(
+            console, title, "source", report.sources, order[:MAX_ROWS], articles, hidden, "sources"
+        )
+    if report.months:
+        # The latest months when there are too many: what changed recently.
+        order = sorted({r["month"] for r in report.months})
+        title = "Technique shares per month (% of the month's spans)"
+        hidden = len(order) - MAX_ROWS
+        shown = order[-MAX_ROWS:]
+        _print_matrix(console, title, "month", report.months, shown, {}, hidden, "earlier months")
+    _heading(console, "Coverage per source")
+    console.print(coverage_table(report))
+    _more(console, len(report.coverage) - MAX_ROWS, "sources")
+    if report.top:
+        _heading(console, "Most propagandistic articles")
+        console.print(top_table(report))
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def report_json(report: Report) -> str:
+    """``report`` as indented JSON (:meth:`Report.to_dict`)."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_report(
+    report: Report, fmt: ReportFormat, output: str | None, console: Console
+) -> list[Path]:
+    """Print ``report`` on ``console`` or write it to ``output``; the files written.
+
+    ``output`` is a file, or, for CSV, a folder (an existing one, or a path ending in
+    ``/``) that gets one file per section. It is a string because ``Path`` would drop
+    the trailing ``/`` that asks for a folder.
+    """
+    if output is None:
+        if fmt is ReportFormat.table:
+            print_report(report, console)
+        elif fmt is ReportFormat.csv:
+            write_csv(report, sys.stdout)
+        else:
+            sys.stdout.write(report_json(report))
+        return []
+    path = Path(output).expanduser()
+    if fmt is ReportFormat.csv and (path.is_dir() or output.endswith(("/", os.sep))):
+        return write_csv_folder(report, path)
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            if fmt is ReportFormat.table:
+                print_report(report, Console(file=handle, width=120, soft_wrap=False))
+            elif fmt is ReportFormat.csv:
+                write_csv(report, handle)
+            else:
+                handle.write(report_json(report))
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write ({exc.strerror})") from None
+    return [path]
