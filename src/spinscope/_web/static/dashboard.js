@@ -219,7 +219,8 @@ function drawSources(r) {
   const share = board.modes.sources === 'share';
   const width = box.clientWidth || 900;
   const labelW = Math.min(190, width * 0.3);
-  const valueW = 100;
+  // Room for the longest "N fragments" label (about 7 px a character at this size).
+  const valueW = 16 + 7 * Math.max(...shown.map((s) => `${fmt(s.total)} fragments`.length));
   const rowH = 30;
   const barW = width - labelW - valueW;
   const scale = share ? [0, 0.25, 0.5, 0.75, 1] : ticks(Math.max(...shown.map((s) => s.total)), 5, true);
