@@ -60,7 +60,7 @@ def run_local(
     """
     threads = max(1, spec.settings.threads // workers)
     if workers <= 1:
-        model = spec.load(threads=spec.settings.threads)
+        model = spec.load()
         for chunk in chunks:
             yield analyze_items(model, chunk, threshold)
         return

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import pickle
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from typing import Any
 
 from .._errors import SpinscopeError
@@ -103,7 +102,7 @@ def run_ray(
                 num_cpus=threads,
             )
             for batch in out.iter_batches(batch_size=None, batch_format="numpy"):
-                yield [pickle.loads(b) for b in chain(batch["outcome"])]
+                yield [pickle.loads(b) for b in batch["outcome"]]
     finally:
         if started:
             ray.shutdown()
