@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from spinscope import load_model
 from spinscope._web.app import create_app
 
 from .conftest import ROOT
+from .liveserver import live
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -25,24 +24,8 @@ OUTPUT = ROOT / "test-output"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(load_model()), host="127.0.0.1", port=port, log_level="error"
-    )
-    web = uvicorn.Server(config)
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not web.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    web.should_exit = True
-    thread.join(10)
+    with live(create_app(load_model())) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

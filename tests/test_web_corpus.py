@@ -6,15 +6,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from typer.testing import CliRunner
@@ -28,6 +23,7 @@ from spinscope._web.params import article_path
 
 from .conftest import ROOT
 from .fakes import fake_model
+from .liveserver import live
 
 TEXT = "Vile liars. The traitors lied again, and the city shrugged. Rise up now!"
 QUIET = "Nothing happened at the harbour today."
@@ -387,26 +383,6 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, monkeypatch):
     assert result.exit_code == StoreError.exit_code and "not a spinscope" in result.output
 
 
-@contextmanager
-def live(web_app: FastAPI) -> Iterator[str]:
-    """``web_app`` served by uvicorn on a free loopback port; its base URL."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 # -- real Chromium ------------------------------------------------------------------------

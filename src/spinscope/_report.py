@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ._errors import InputError, StoreError
 from ._report_csv import write_csv, write_csv_folder
-from ._store import Report, Store
+from ._store import Report, Store, error_line
 from ._techniques import TECHNIQUES, get_technique
 
 # Terminal tables show this many sources and months; CSV and JSON always hold them all.
@@ -86,8 +86,7 @@ def open_existing(target: str) -> Store:
     except SQLAlchemyError as exc:
         if store is not None:
             store.close()
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise StoreError(f"{target}: cannot read ({first[0] if first else 'error'})") from None
+        raise StoreError(f"{target}: cannot read ({error_line(exc)})") from None
     if version == 0:
         store.close()
         raise StoreError(f"{target}: not a spinscope results store (no spinscope tables)")

@@ -12,7 +12,7 @@ from ._queries import (
     sources,
 )
 from ._schema import LATEST, MIGRATIONS, Migration
-from ._store import DEFAULT_DB, ArticleRecord, Failure, Result, Store, database_url
+from ._store import DEFAULT_DB, ArticleRecord, Failure, Result, Store, database_url, error_line
 from ._stream import AnalysisRow, iter_analyses
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "StoredAnalysis",
     "build_report",
     "database_url",
+    "error_line",
     "get_article",
     "iter_analyses",
     "latest_model",

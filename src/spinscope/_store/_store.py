@@ -144,7 +144,7 @@ class Store:
             with engine.connect():
                 pass
         except SQLAlchemyError as exc:
-            raise StoreError(f"{shown}: cannot connect ({_first_line(exc)})") from None
+            raise StoreError(f"{shown}: cannot connect ({error_line(exc)})") from None
         if migrate:
             store.migrate()
         return store
@@ -203,7 +203,7 @@ class Store:
                         )
                         applied.append(m.version)
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self.target}: cannot migrate ({_first_line(exc)})") from None
+            raise StoreError(f"{self.target}: cannot migrate ({error_line(exc)})") from None
         return applied
 
     # -- runs ------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class Store:
                 for r in results:
                     stored += self._save_one(conn, run_id, r)
         except SQLAlchemyError as exc:
-            raise StoreError(f"{self.target}: cannot store results ({_first_line(exc)})") from None
+            raise StoreError(f"{self.target}: cannot store results ({error_line(exc)})") from None
         return stored
 
     def _insert(self, table: Any) -> Any:
@@ -378,6 +378,12 @@ class Store:
             )
 
 
-def _first_line(exc: Exception) -> str:
+def error_line(exc: Exception) -> str:
+    """The first line of a database error's own message (the driver's, when there is one).
+
+    Example:
+        >>> error_line(ValueError("bad\\nmore"))
+        'bad'
+    """
     orig = getattr(exc, "orig", None) or exc
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

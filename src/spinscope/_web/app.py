@@ -37,6 +37,7 @@ from .._errors import (
 from .._model import Model
 from .._render import render_html
 from .._report import open_existing
+from .._store import error_line
 from .._textio import decode_text
 from .corpus import corpus_routes
 from .extract import extract_article
@@ -192,8 +193,7 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
     @app.exception_handler(SQLAlchemyError)
     async def store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:
         # The server went away or the file was replaced: say so rather than a bare 500.
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["error"]
-        return JSONResponse({"error": f"cannot read the results store ({first[0]})"}, 503)
+        return JSONResponse({"error": f"cannot read the results store ({error_line(exc)})"}, 503)
 
     def text_of(body: AnalyzeRequest) -> tuple[str, str]:
         if body.text is not None:
