@@ -60,9 +60,7 @@ def inputs() -> list[Path]:
 
 def run_cli(args: list[str], cwd: Path | None = None) -> bytes:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
-    done = subprocess.run(
-        [spinscope(), *args], capture_output=True, env=env, cwd=cwd, check=False
-    )
+    done = subprocess.run([spinscope(), *args], capture_output=True, env=env, cwd=cwd, check=False)
     if done.returncode != 0:
         raise SystemExit(f"spinscope {' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
     return done.stdout
@@ -115,8 +113,9 @@ def web_outputs(files: list[Path]) -> Iterator[tuple[str, bytes]]:
             body = {"text": path.read_text(encoding="utf-8")}
             for route in ("analyze", "semeval", "report"):
                 answer = client.post(f"/api/{route}", json=body)
-                yield f"web/{path.name}.{route}", f"{answer.status_code}\n".encode() + (
-                    answer.content
+                yield (
+                    f"web/{path.name}.{route}",
+                    f"{answer.status_code}\n".encode() + (answer.content),
                 )
 
 

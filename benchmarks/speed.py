@@ -87,7 +87,7 @@ def load(path: str, checkpoint: Path) -> Any:
 
 def measure(path: str, checkpoint: Path, limit: int) -> dict[str, Any]:
     """Analyze the training articles one by one; timings per article."""
-    from spinscope._corpus import read_articles
+    from spinscope._semeval._corpus import read_articles
 
     articles = list(read_articles(PTC).values())[:limit]
     model = load(path, checkpoint)

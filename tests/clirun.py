@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from spinscope._cli import app
+from spinscope._cli._app import app
 
 
 def invoke(*args: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from spinscope._analysis import Span, build_analysis
+from spinscope._pipeline._analysis import Span, build_analysis
 from spinscope._store import ArticleRecord, Result, Store
 
 MODEL = "demo-model"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 
-from spinscope._analysis import Span, build_analysis
+from spinscope._pipeline._analysis import Span, build_analysis
 from spinscope._store import ArticleRecord, Result, Store
 
 TEXT = "Vile liars. The traitors lied again, and the city shrugged. Rise up now!"

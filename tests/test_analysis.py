@@ -1,7 +1,7 @@
 import pytest
 
 from spinscope import Span
-from spinscope._analysis import build_analysis
+from spinscope._pipeline._analysis import build_analysis
 
 TEXT = "Calm opening sentence. They are traitors and liars!\nSave our city!"
 

@@ -17,7 +17,6 @@ from tests.clirun import invoke
 pytestmark = pytest.mark.slow
 
 
-
 @pytest.fixture()
 def folder(ptc: Path, tmp_path: Path) -> Path:
     corpus = tmp_path / "corpus"

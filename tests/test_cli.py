@@ -8,7 +8,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from spinscope._cli import app
+from spinscope._cli._app import app
 
 from .conftest import ROOT
 
@@ -159,7 +159,7 @@ def test_classify_fills_techniques_in_input_order(run, tmp_path, resources):
 
 def test_evaluate_corpus_on_the_validation_split(run, ptc, tmp_path):
     from spinscope import Corpus
-    from spinscope._corpus import format_labels, validation_ids
+    from spinscope._semeval._corpus import format_labels, validation_ids
 
     corpus = Corpus.load(ptc)
     ids = sorted(corpus.articles)[:10]

@@ -1,7 +1,7 @@
 import pytest
 
 from spinscope import Corpus, FormatError, Label, format_labels, parse_labels
-from spinscope._corpus import validation_ids
+from spinscope._semeval._corpus import validation_ids
 
 
 def test_labels_round_trip_through_the_semeval_format():

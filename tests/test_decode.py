@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinscope._decode import (
+from spinscope._pipeline._decode import (
     chars_to_token_span,
     decode_bio,
     join_nearby,

@@ -1,5 +1,5 @@
 from spinscope import Corpus, Label
-from spinscope._evaluate import (
+from spinscope._semeval._evaluate import (
     classify_labels,
     evaluate,
     format_scores,

@@ -9,9 +9,9 @@ import json
 import pytest
 from sqlalchemy import event
 
-from spinscope._corpus import parse_labels
 from spinscope._errors import InputError, StoreError
-from spinscope._export import ExportFormat, export, semeval_id, write_rows
+from spinscope._reports._export import ExportFormat, export, semeval_id, write_rows
+from spinscope._semeval._corpus import parse_labels
 from spinscope._store import Filters, Store, iter_analyses
 from tests.clirun import invoke
 
@@ -204,7 +204,6 @@ def test_a_large_store_exports_every_article_once(store):
 
 
 # -- command line ---------------------------------------------------------------------
-
 
 
 def test_cli_export_jsonl_by_default(filled):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from spinscope._features import N_FEATURES, ArticleIndex, pool_span, span_features
+from spinscope._pipeline._features import N_FEATURES, ArticleIndex, pool_span, span_features
 
 TEXT = "Jobs for all!\nWe want jobs, jobs, jobs. They said “never” again?"
 

@@ -1,7 +1,7 @@
 import pytest
 
 from spinscope import SpinscopeError
-from spinscope._web.fetch import check_address, check_url
+from spinscope._ingest._fetch import check_address, check_url
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from spinscope import load_model
-from spinscope._web.app import create_app
+from spinscope._web._app import create_app
 
 from .conftest import ROOT
 from .liveserver import live

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from spinscope import Corpus, load_model
-from spinscope._corpus import validation_ids
-from spinscope._evaluate import evaluate
-from spinscope._model import MODEL_FILES, default_model_path
+from spinscope._pipeline._model import MODEL_FILES, default_model_path
+from spinscope._semeval._corpus import validation_ids
+from spinscope._semeval._evaluate import evaluate
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ def test_five_megabyte_text_runs_in_bounded_memory(ptc: Path, tmp_path: Path):
     out = tmp_path / "big.json"
     code = (
         "import resource, sys\n"
-        "from spinscope._cli import app\n"
+        "from spinscope._cli._app import app\n"
         f"sys.argv = ['spinscope', 'analyze', {str(big)!r}, '-f', 'json', '-o', {str(out)!r}]\n"
         "try:\n    app()\nexcept SystemExit as e:\n    code = e.code\n"
         "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"

@@ -11,21 +11,21 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from spinscope._charts import (
+from spinscope._errors import InputError, StoreError
+from spinscope._reports._charts import (
     month_series,
     source_shares,
     technique_totals,
     write_charts,
 )
-from spinscope._errors import InputError, StoreError
-from spinscope._report import (
+from spinscope._reports._csv import SECTION_COLUMNS, write_csv
+from spinscope._reports._report import (
     ReportFormat,
     open_existing,
     print_report,
     report_json,
     write_report,
 )
-from spinscope._report_csv import SECTION_COLUMNS, write_csv
 from spinscope._store import Filters, Store, build_report
 from tests.clirun import invoke
 
@@ -289,7 +289,6 @@ def test_a_file_that_is_not_a_database(tmp_path):
 
 
 # -- command line ---------------------------------------------------------------------
-
 
 
 def test_cli_report_table(filled):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, insert, select
 
-from spinscope._analysis import Span, build_analysis
 from spinscope._errors import InputError, StoreError
+from spinscope._pipeline._analysis import Span, build_analysis
 from spinscope._store import (
     LATEST,
     ArticleRecord,

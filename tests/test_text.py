@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinscope._text import english_share, split_pieces, split_sentences
+from spinscope._pipeline._text import english_share, split_pieces, split_sentences
 
 
 def test_sentences_split_at_end_marks_and_line_breaks():

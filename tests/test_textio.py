@@ -1,7 +1,7 @@
 import pytest
 
 from spinscope import InputError
-from spinscope._textio import decode_text, read_text_file
+from spinscope._ingest._files import decode_text, read_text_file
 
 
 def test_utf8_with_bom_decodes_without_warning():

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 torch = pytest.importorskip("torch", reason="needs the train extra")
 
 from spinscope import Corpus, load_model  # noqa: E402
-from spinscope._corpus import format_labels  # noqa: E402
+from spinscope._semeval._corpus import format_labels  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_onnx_network_matches_torch(trained: Path):
 
 
 def test_torch_and_numpy_span_pooling_agree():
-    from spinscope._features import pool_span
+    from spinscope._pipeline._features import pool_span
     from spinscope.train._net import pool_spans
 
     hidden = torch.randn(2, 6, 4)

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from spinscope import load_model
-from spinscope._web.app import ServeConfig, create_app
-from spinscope._web.fetch import FetchPolicy
+from spinscope._ingest._fetch import FetchPolicy
+from spinscope._web._app import ServeConfig, create_app
 
 from .conftest import ROOT
 

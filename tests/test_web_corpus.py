@@ -14,12 +14,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from typer.testing import CliRunner
 
-from spinscope._analysis import Span, build_analysis
-from spinscope._cli import app as cli
+from spinscope._cli._app import app as cli
 from spinscope._errors import StoreError
+from spinscope._pipeline._analysis import Span, build_analysis
 from spinscope._store import ArticleRecord, Filters, Result, Store, build_report, get_article
-from spinscope._web.app import ServeConfig, create_app
-from spinscope._web.params import article_path
+from spinscope._web._app import ServeConfig, create_app
+from spinscope._web._params import article_path
 
 from .conftest import ROOT
 from .fakes import fake_model
@@ -369,7 +369,7 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, monkeypatch):
     missing = tmp_path / "missing.db"
     with pytest.raises(StoreError, match="no such file"):
         create_app(fake_model(), ServeConfig(db=str(missing)))
-    monkeypatch.setattr("spinscope._cli._load_model", lambda _: fake_model())
+    monkeypatch.setattr("spinscope._cli._app._load_model", lambda _: fake_model())
     runner = CliRunner()
     result = runner.invoke(cli, ["serve", "--db", str(missing)])
     assert result.exit_code == StoreError.exit_code
@@ -381,8 +381,6 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, monkeypatch):
         conn.execute("CREATE TABLE t (x)")
     result = runner.invoke(cli, ["serve", "--db", str(other)])
     assert result.exit_code == StoreError.exit_code and "not a spinscope" in result.output
-
-
 
 
 # -- real Chromium ------------------------------------------------------------------------

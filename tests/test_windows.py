@@ -3,7 +3,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinscope._windows import owner_windows, plan_windows, span_window
+from spinscope._pipeline._windows import owner_windows, plan_windows, span_window
 
 sizes = st.integers(min_value=2, max_value=40).flatmap(
     lambda size: st.tuples(st.just(size), st.integers(min_value=0, max_value=size - 1))

@@ -8,9 +8,6 @@ Example:
 
 from __future__ import annotations
 
-from ._analysis import Analysis, Sentence, Span, Summary
-from ._config import ModelConfig
-from ._corpus import Corpus, Label, format_labels, parse_labels, read_labels
 from ._errors import (
     FormatError,
     InputError,
@@ -19,9 +16,20 @@ from ._errors import (
     TrainingError,
     UnknownTechniqueError,
 )
-from ._highlight import Segment, segments
-from ._model import Model
-from ._scorer import SpanScore, TechniqueScores, score_e2e, score_si, score_tc
+from ._formats import Segment, segments
+from ._pipeline import Analysis, Model, ModelConfig, Sentence, Span, Summary
+from ._semeval import (
+    Corpus,
+    Label,
+    SpanScore,
+    TechniqueScores,
+    format_labels,
+    parse_labels,
+    read_labels,
+    score_e2e,
+    score_si,
+    score_tc,
+)
 from ._settings import Settings
 from ._techniques import TECHNIQUES, Technique, get_technique
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
+from .._ingest import decode_text
 from .._store import ArticleRecord, Failure
-from .._textio import decode_text
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -243,7 +243,7 @@ def prepare(item: Item) -> ArticleRecord:
     Raises:
         InputError: for empty, binary or undecodable content, or HTML without an article.
     """
-    from .._web.extract import extract_article
+    from .._ingest import extract_article
 
     if isinstance(item.content, bytes):
         text, _ = decode_text(item.content, item.location)

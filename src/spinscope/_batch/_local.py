@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from .._errors import SpinscopeError
-from .._model import Model
+from .._pipeline import Model
 from .._store import Failure, Result
 from ._inputs import Item
 from ._work import ModelSpec, analyze_items

@@ -10,9 +10,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .._config import ModelConfig
 from .._errors import SpinscopeError
-from .._model import Model, default_model_path
+from .._pipeline import Model, ModelConfig, default_model_path
 from .._settings import Settings
 from .._store import Failure, Result
 from ._inputs import Item, prepare

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
-from .._analysis import Analysis, Span, build_analysis
 from .._errors import InputError
+from .._pipeline import Analysis, Span, build_analysis
 from .._techniques import get_technique
 from ._schema import analyses, articles, runs, spans, technique_counts
 from ._store import ArticleRecord, Store
@@ -357,9 +357,15 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
     when ``None``); ``None`` when there is no such article or analysis."""
     with store.engine.connect() as conn:
         q = (
-            select(articles, analyses.c.id.label("analysis_id"), analyses.c.model_id,
-                   analyses.c.threshold, analyses.c.warnings, analyses.c.created_at,
-                   analyses.c.run_id)
+            select(
+                articles,
+                analyses.c.id.label("analysis_id"),
+                analyses.c.model_id,
+                analyses.c.threshold,
+                analyses.c.warnings,
+                analyses.c.created_at,
+                analyses.c.run_id,
+            )
             .join(analyses, analyses.c.article_id == articles.c.id)
             .where(articles.c.key == key)
             .order_by(analyses.c.id.desc())
@@ -426,9 +432,7 @@ def models(store: Store) -> list[str]:
         return sorted(conn.execute(select(analyses.c.model_id).distinct()).scalars())
 
 
-def article_techniques(
-    store: Store, model_id: str, keys: list[str]
-) -> dict[str, dict[str, int]]:
+def article_techniques(store: Store, model_id: str, keys: list[str]) -> dict[str, dict[str, int]]:
     """Spans per technique in the analyses of ``keys`` by ``model_id``, most used first.
 
     For one page of a listing: the keys are few, so one ``IN`` query answers them all.

@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from .._analysis import Analysis
 from .._errors import StoreError
+from .._pipeline import Analysis
 from ._schema import (
     LATEST,
     MIGRATIONS,
@@ -297,8 +297,9 @@ class Store:
             .on_conflict_do_nothing(index_elements=["key"])
         )
         row = conn.execute(
-            select(articles.c.id, articles.c.source, articles.c.published, articles.c.n_chars)
-            .where(articles.c.key == a.key)
+            select(
+                articles.c.id, articles.c.source, articles.c.published, articles.c.n_chars
+            ).where(articles.c.key == a.key)
         ).one()
         an = r.analysis
         analysis_id = conn.execute(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .._analysis import Span
+from .._pipeline import Span
 from ._queries import Filters, _analysis_where, resolve
 from ._schema import analyses, articles, spans
 from ._store import ArticleRecord, Store

@@ -16,12 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .._config import ModelConfig
-from .._corpus import Corpus, validation_ids
 from .._errors import TrainingError
-from .._evaluate import Report, evaluate
-from .._features import N_FEATURES
-from .._model import Model
+from .._pipeline import N_FEATURES, Model, ModelConfig
+from .._semeval import Corpus, Report, evaluate, validation_ids
 
 DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
 DEFAULT_ENCODER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"

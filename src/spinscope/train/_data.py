@@ -9,11 +9,18 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Tokenizer
 
-from .._corpus import Corpus, Label
-from .._decode import B_TAG, I_TAG, chars_to_token_span, merge_overlapping
-from .._encoding import encode_article
-from .._features import ArticleIndex, span_features
-from .._windows import plan_windows, span_window
+from .._pipeline import (
+    B_TAG,
+    I_TAG,
+    ArticleIndex,
+    chars_to_token_span,
+    encode_article,
+    merge_overlapping,
+    plan_windows,
+    span_features,
+    span_window,
+)
+from .._semeval import Corpus, Label
 
 IGNORE = -100
 

@@ -18,9 +18,8 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
-from .._corpus import Corpus
-from .._decode import merge_overlapping
-from .._model import Model
+from .._pipeline import Model, merge_overlapping
+from .._semeval import Corpus
 from ._export import export_head
 
 

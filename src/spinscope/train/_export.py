@@ -9,9 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._encoding import encode_article, pack_windows
-from .._model import Model
-from .._windows import plan_windows
+from .._pipeline import Model, encode_article, pack_windows, plan_windows
 from ._net import SpanHead, Tagger
 
 

@@ -15,11 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._corpus import Corpus, Label
-from .._decode import join_nearby
-from .._evaluate import Report, format_scores, predict_labels
-from .._model import Model, choose_techniques
-from .._scorer import score_e2e, score_si
+from .._pipeline import Model, choose_techniques, join_nearby
+from .._semeval import Corpus, Label, Report, format_scores, predict_labels, score_e2e, score_si
 
 SPAN_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 MERGE_GAPS = (0, 12, 25, 50, 80)

@@ -16,9 +16,8 @@ from tokenizers import Tokenizer
 from torch import nn
 from tqdm import tqdm
 
-from .._corpus import Corpus
-from .._encoding import prepare_tokenizer
-from .._features import N_FEATURES
+from .._pipeline import N_FEATURES, prepare_tokenizer
+from .._semeval import Corpus
 from .._techniques import TECHNIQUE_NAMES
 from ._data import IGNORE, WindowExample, corpus_examples, technique_weights
 from ._net import SpanHead, Tagger, load_encoder, pool_spans

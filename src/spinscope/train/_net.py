@@ -69,7 +69,7 @@ def pool_spans(
     rows: list[int],
     bounds: list[tuple[int, int]],
 ) -> torch.Tensor:
-    """Torch twin of :func:`spinscope._features.pool_span` for a batch of spans."""
+    """Torch twin of :func:`spinscope._pipeline._features.pool_span` for a batch of spans."""
     out = []
     for row, (a, b) in zip(rows, bounds, strict=True):
         span = hidden[row, a:b]

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ._errors import ModelError
-from ._techniques import TECHNIQUE_NAMES
+from .._errors import ModelError
+from .._techniques import TECHNIQUE_NAMES
 
 FORMAT_VERSION = 1
 

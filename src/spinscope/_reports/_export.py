@@ -27,9 +27,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._corpus import Label
-from ._errors import InputError
-from ._store import AnalysisRow, Filters, Store, iter_analyses
+from .._errors import InputError
+from .._semeval import Label
+from .._store import AnalysisRow, Filters, Store, iter_analyses
 
 CSV_COLUMNS = (
     "key",
@@ -92,7 +92,7 @@ def row_json(row: AnalysisRow, with_text: bool = True) -> dict[str, Any]:
     """The JSONL object of one stored analysis.
 
     Example:
-        >>> from spinscope._analysis import Span
+        >>> from spinscope._pipeline._analysis import Span
         >>> from spinscope._store import ArticleRecord
         >>> a = ArticleRecord("k", "Lies!", source="S")
         >>> row = AnalysisRow(a, "m", 0.3, 0.9, 0.8, "2020", (Span(0, 4, "Slogans", 0.9),))
@@ -135,7 +135,7 @@ def write_rows(
 
     Example:
         >>> import io
-        >>> from spinscope._analysis import Span
+        >>> from spinscope._pipeline._analysis import Span
         >>> from spinscope._store import ArticleRecord
         >>> a = ArticleRecord("article5.txt", "Lies!")
         >>> row = AnalysisRow(a, "m", 0.3, 0.9, 0.8, "2020", (Span(0, 4, "Slogans", 0.9),))

@@ -11,9 +11,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .._pipeline import merge_overlapping
+from .._techniques import TECHNIQUE_NAMES
 from ._corpus import Label
-from ._decode import merge_overlapping
-from ._techniques import TECHNIQUE_NAMES
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._techniques import get_technique
 from ._decode import merge_overlapping
-from ._techniques import get_technique
 from ._text import split_sentences
 
 

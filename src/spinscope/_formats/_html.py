@@ -6,14 +6,14 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .._analysis import Analysis
-from .._highlight import segments
+from .._pipeline import Analysis
 from .._techniques import TECHNIQUES, get_technique
+from ._highlight import segments
 
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("spinscope", "_render/templates"),
+        loader=PackageLoader("spinscope", "_formats/templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -80,7 +80,7 @@ def render_html(analysis: Analysis, title: str) -> str:
     """A standalone HTML report of one analysis.
 
     Example:
-        >>> from spinscope._analysis import Span, build_analysis
+        >>> from spinscope._pipeline._analysis import Span, build_analysis
         >>> a = build_analysis("<b>Lies</b>!", [Span(3, 7, "Loaded_Language", 0.9)], "m", 0.3)
         >>> html = render_html(a, "demo")
         >>> "&lt;b&gt;" in html and "<b>" not in html

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ._errors import InputError
-from ._store import Report
-from ._techniques import TECHNIQUES, get_technique
+from .._errors import InputError
+from .._store import Report
+from .._techniques import TECHNIQUES, get_technique
 
 TOP_SOURCES = 12
 TOP_TECHNIQUES = 6

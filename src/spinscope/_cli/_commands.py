@@ -13,24 +13,28 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.table import Table
 
-from ._analysis import Analysis
-from ._corpus import (
+from .._errors import InputError
+from .._formats import print_analysis, render_html
+from .._ingest import decode_text, read_text_file
+from .._pipeline import Analysis, Model
+from .._semeval import (
     Corpus,
     Label,
+    TechniqueScores,
     article_id,
+    classify_labels,
+    evaluate,
     format_labels,
+    format_scores,
     read_articles,
     read_labels,
+    score_e2e,
+    score_si,
+    score_tc,
     validation_ids,
 )
-from ._errors import InputError
-from ._evaluate import classify_labels, evaluate, format_scores
-from ._model import Model
-from ._render import print_analysis, render_html
-from ._scorer import TechniqueScores, score_e2e, score_si, score_tc
-from ._settings import Settings
-from ._techniques import TECHNIQUES, get_technique
-from ._textio import decode_text, read_text_file
+from .._settings import Settings
+from .._techniques import TECHNIQUES, get_technique
 
 
 class OutputFormat(StrEnum):

@@ -2,7 +2,7 @@
 
 The terminal view is for reading: an overview, the techniques, source × technique and
 month × technique matrices of shares, coverage per source and the top articles, cut to
-what fits. CSV (:mod:`spinscope._report_csv`) and JSON (:meth:`Report.to_dict`) always
+what fits. CSV (:mod:`spinscope._reports._csv`) and JSON (:meth:`Report.to_dict`) always
 hold everything.
 """
 
@@ -23,10 +23,10 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ._errors import InputError, StoreError
-from ._report_csv import write_csv, write_csv_folder
-from ._store import Report, Store, error_line
-from ._techniques import TECHNIQUES, get_technique
+from .._errors import InputError, StoreError
+from .._store import Report, Store, error_line
+from .._techniques import TECHNIQUES, get_technique
+from ._csv import write_csv, write_csv_folder
 
 # Terminal tables show this many sources and months; CSV and JSON always hold them all.
 MAX_ROWS = 25
@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "Thought-terminating_Cliches": "TC",
     "Whataboutism,Straw_Men,Red_Herring": "WS",
 }
+
 
 class ReportFormat(StrEnum):
     """Formats of ``spinscope report``."""

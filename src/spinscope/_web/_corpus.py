@@ -35,15 +35,17 @@ from .._store import (
     Filters,
     Store,
     StoredAnalysis,
+    article_techniques,
     build_report,
     get_article,
+    models,
+    resolve,
     search_articles,
     sources,
 )
-from .._store._queries import article_techniques, models, resolve
 from .._techniques import TECHNIQUES
-from .pages import Pages
-from .params import (
+from ._pages import Pages
+from ._params import (
     MAX_TOP,
     TOP,
     CorpusQuery,

@@ -23,9 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from .._analysis import Analysis
-from .._commands import analysis_json, semeval_lines, techniques_json
-from .._corpus import format_labels
+from .._cli._commands import analysis_json, semeval_lines, techniques_json
 from .._errors import (
     BinaryInputError,
     FetchError,
@@ -34,15 +32,14 @@ from .._errors import (
     SpinscopeError,
     TooLargeError,
 )
-from .._model import Model
-from .._render import render_html
-from .._report import open_existing
+from .._formats import render_html
+from .._ingest import FetchPolicy, decode_text, extract_article, fetch
+from .._pipeline import Analysis, Model
+from .._reports import open_existing
+from .._semeval import format_labels
 from .._store import error_line
-from .._textio import decode_text
-from .corpus import corpus_routes
-from .extract import extract_article
-from .fetch import FetchPolicy, fetch
-from .pages import Pages
+from ._corpus import corpus_routes
+from ._pages import Pages
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

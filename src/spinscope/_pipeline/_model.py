@@ -21,6 +21,9 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Tokenizer
 
+from .._errors import InputError, ModelError
+from .._settings import Settings
+from .._techniques import get_technique
 from ._analysis import Analysis, Span, build_analysis
 from ._config import ModelConfig
 from ._decode import (
@@ -32,12 +35,9 @@ from ._decode import (
     split_at_line_breaks,
     token_span_to_chars,
 )
-from ._encoding import Encoded, encode_article, pack_windows, prepare_tokenizer
-from ._errors import InputError, ModelError
 from ._features import ArticleIndex, pool_span, span_features
-from ._settings import Settings
-from ._techniques import get_technique
 from ._text import english_share, split_pieces
+from ._tokens import Encoded, encode_article, pack_windows, prepare_tokenizer
 from ._windows import Window, owner_windows, plan_windows, span_window
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")

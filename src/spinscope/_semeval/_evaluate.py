@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import InputError
+from .._pipeline import Model
+from .._techniques import TECHNIQUE_NAMES, get_technique
 from ._corpus import Corpus, Label
-from ._errors import InputError
-from ._model import Model
 from ._scorer import SpanScore, TechniqueScores, score_e2e, score_si, score_tc
-from ._techniques import TECHNIQUE_NAMES, get_technique
 
 _LINE = re.compile(r"[^\n]+")
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ._analysis import Span
+from .._pipeline import Span
 
 
 @dataclass(frozen=True)

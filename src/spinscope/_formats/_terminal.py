@@ -7,9 +7,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .._analysis import Analysis
-from .._highlight import segments
+from .._pipeline import Analysis
 from .._techniques import get_technique
+from ._highlight import segments
 
 MAX_SENTENCES = 10
 

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._errors import InputError
-from ._store import Report
-from ._techniques import get_technique
+from .._errors import InputError
+from .._store import Report
+from .._techniques import get_technique
 
 # Columns of each section when written on its own; the tidy file uses their union.
 SECTION_COLUMNS: dict[str, tuple[str, ...]] = {

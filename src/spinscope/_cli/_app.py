@@ -1,4 +1,4 @@
-"""The ``spinscope`` command line: thin typer functions over :mod:`spinscope._commands`.
+"""The ``spinscope`` command line: thin typer functions over :mod:`spinscope._cli._commands`.
 
 Every :class:`SpinscopeError` becomes a one-line message and its exit code; never a
 traceback for bad input.
@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from ._errors import SpinscopeError
+from .._errors import SpinscopeError
 
 app = typer.Typer(
     name="spinscope",
@@ -57,8 +57,8 @@ def _handle_errors(func: F) -> F:
 
 
 def _load_model(path: Path | None) -> Any:
-    from ._model import Model
-    from ._settings import Settings
+    from .._pipeline import Model
+    from .._settings import Settings
 
     settings = Settings.from_env()
     return Model.load(path, settings)
@@ -89,9 +89,9 @@ def analyze(
     model: ModelOption = None,
 ) -> None:
     """Analyze articles: highlight every fragment that uses a propaganda technique."""
+    from .._errors import InputError
+    from .._techniques import get_technique
     from ._commands import OutputFormat, analyze_sources, collect_sources, write_outputs
-    from ._errors import InputError
-    from ._techniques import get_technique
 
     try:
         fmt = OutputFormat(format)
@@ -170,8 +170,8 @@ def evaluate(
     model: ModelOption = None,
 ) -> None:
     """Score predictions (--gold/--pred) or the model itself on a labelled corpus (--corpus)."""
+    from .._errors import InputError
     from ._commands import evaluate_corpus, evaluate_files
-    from ._errors import InputError
 
     console, _ = _consoles()
     if corpus is not None:
@@ -200,8 +200,8 @@ def train(
     ] = False,
 ) -> None:
     """Fine-tune a model on a labelled corpus (needs the train extra)."""
-    from ._evaluate import format_scores
-    from .train import train as run_training
+    from .._semeval import format_scores
+    from ..train import train as run_training
 
     command = "spinscope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     report = run_training(
@@ -219,9 +219,7 @@ def batch(
     db: Annotated[
         str, typer.Option(help="SQLite file, or a postgresql://user@host/db URL.")
     ] = "spinscope.db",
-    workers: Annotated[
-        int, typer.Option(help="Worker processes (Ray: model actors).")
-    ] = 2,
+    workers: Annotated[int, typer.Option(help="Worker processes (Ray: model actors).")] = 2,
     engine: Annotated[str, typer.Option(help="local, or ray for a Ray cluster.")] = "local",
     ray_address: Annotated[
         str | None,
@@ -240,10 +238,17 @@ def batch(
     model: ModelOption = None,
 ) -> None:
     """Analyze a corpus into a results store; interrupt and rerun to resume."""
-    from ._batch import BatchOptions, ModelSpec, check_inputs, count_inputs, run_batch
-    from ._batch._progress import print_summary, progress_bar
-    from ._settings import Settings
-    from ._store import Store
+    from .._batch import (
+        BatchOptions,
+        ModelSpec,
+        check_inputs,
+        count_inputs,
+        print_summary,
+        progress_bar,
+        run_batch,
+    )
+    from .._settings import Settings
+    from .._store import Store
 
     settings = Settings.from_env()
     options = BatchOptions(
@@ -299,8 +304,8 @@ def serve(
     """Start the web app and JSON API (open http://HOST:PORT in a browser)."""
     import uvicorn
 
-    from ._web.app import ServeConfig, create_app
-    from ._web.fetch import FetchPolicy
+    from .._ingest import FetchPolicy
+    from .._web import ServeConfig, create_app
 
     policy = FetchPolicy(allow_private=allow_private_urls, timeout=fetch_timeout)
     config = ServeConfig(max_bytes=max_bytes, fetch=policy, concurrency=concurrency, db=db)
@@ -374,14 +379,12 @@ def report(
             help="Write here instead of stdout; for csv a folder (DIR/) gets a file per section.",
         ),
     ] = None,
-    charts: Annotated[
-        Path | None, typer.Option(help="Also draw charts into this folder.")
-    ] = None,
+    charts: Annotated[Path | None, typer.Option(help="Also draw charts into this folder.")] = None,
     chart_format: Annotated[ChartAs, typer.Option(help="Charts as png or svg.")] = ChartAs.png,
 ) -> None:
     """Summarize a results store: techniques per source and month, coverage, top articles."""
-    from ._report import ReportFormat, open_existing, write_report
-    from ._store import Filters, build_report
+    from .._reports import ReportFormat, open_existing, write_report
+    from .._store import Filters, build_report
 
     filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
     console, errors = _consoles()
@@ -389,7 +392,7 @@ def report(
         summary = build_report(store, filters, top)
     written = write_report(summary, ReportFormat(format.value), output, console)
     if charts is not None:
-        from ._charts import write_charts
+        from .._reports import write_charts
 
         written += write_charts(summary, charts, chart_format.value)
     for path in written:
@@ -421,10 +424,9 @@ def export(
     ] = False,
 ) -> None:
     """Export every stored analysis, streamed: JSONL, CSV of spans, or SemEval lines."""
-    from ._export import ExportFormat
-    from ._export import export as export_store
-    from ._report import open_existing
-    from ._store import Filters
+    from .._reports import ExportFormat, open_existing
+    from .._reports import export as export_store
+    from .._store import Filters
 
     filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
     with open_existing(db) as store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._errors import BinaryInputError, InputError, TooLargeError
+from .._errors import BinaryInputError, InputError, TooLargeError
 
 DEFAULT_MAX_BYTES = 20_000_000
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._errors import FormatError, InputError
-from ._techniques import TECHNIQUE_NAMES
-from ._textio import read_text_file
+from .._errors import FormatError, InputError
+from .._ingest import read_text_file
+from .._techniques import TECHNIQUE_NAMES
 
 UNKNOWN = "?"
 
