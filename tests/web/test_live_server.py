@@ -13,8 +13,8 @@ import pytest
 from spinscope import load_model
 from spinscope._web._app import create_app
 
-from .conftest import ROOT
-from .liveserver import live
+from ..conftest import ROOT
+from ..liveserver import live
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -7,7 +7,7 @@ from spinscope._semeval._evaluate import (
     most_frequent_technique,
 )
 
-from .fakes import fake_model
+from ..fakes import fake_model
 
 
 def test_line_baseline_makes_one_span_per_non_empty_line():

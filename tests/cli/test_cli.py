@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from spinscope._cli._app import app
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.slow
 EXAMPLE = ROOT / "examples" / "harbour-bridge.txt"

@@ -15,7 +15,7 @@ from spinscope._semeval._corpus import parse_labels
 from spinscope._store import Filters, Store, iter_analyses
 from tests.clirun import invoke
 
-from .storedata import ARTICLES, TEXT, fill, fill_random
+from ..storedata import ARTICLES, TEXT, fill, fill_random
 
 SEMEVAL = [
     "111\tLoaded_Language\t0\t4",

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from spinscope import InputError, ModelError, Settings, UnknownTechniqueError
 from spinscope._pipeline._model import Candidate, Model, calibrate, choose_techniques
 
-from .fakes import fake_model
+from ..fakes import fake_model
 
 
 def found(analysis):

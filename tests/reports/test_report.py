@@ -29,7 +29,7 @@ from spinscope._reports._report import (
 from spinscope._store import Filters, Store, build_report
 from tests.clirun import invoke
 
-from .storedata import fill, fill_random
+from ..storedata import fill, fill_random
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -21,9 +21,9 @@ from spinscope._store import ArticleRecord, Filters, Result, Store, build_report
 from spinscope._web._app import ServeConfig, create_app
 from spinscope._web._params import article_path
 
-from .conftest import ROOT
-from .fakes import fake_model
-from .liveserver import live
+from ..conftest import ROOT
+from ..fakes import fake_model
+from ..liveserver import live
 
 TEXT = "Vile liars. The traitors lied again, and the city shrugged. Rise up now!"
 QUIET = "Nothing happened at the harbour today."

@@ -17,7 +17,7 @@ from spinscope import load_model
 from spinscope._ingest._fetch import FetchPolicy
 from spinscope._web._app import ServeConfig, create_app
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.slow
 ARTICLE = (ROOT / "examples" / "harbour-bridge.txt").read_text(encoding="utf-8")
