@@ -32,8 +32,7 @@ from ._semeval import (
 )
 from ._settings import Settings
 from ._techniques import TECHNIQUES, Technique, get_technique
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "TECHNIQUES",

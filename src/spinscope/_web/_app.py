@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import __version__
 from .._cli._commands import analysis_json, semeval_lines, techniques_json
 from .._errors import (
     BinaryInputError,
@@ -38,6 +37,7 @@ from .._pipeline import Analysis, Model
 from .._reports import open_existing
 from .._semeval import format_labels
 from .._store import error_line
+from .._version import __version__
 from ._corpus import corpus_routes
 from ._pages import Pages
 
