@@ -11,6 +11,7 @@ from ._corpus import (
     validation_ids,
 )
 from ._evaluate import Report, classify_labels, evaluate, format_scores, predict_labels
+from ._folds import cv_folds, near_duplicate_groups
 from ._scorer import SpanScore, TechniqueScores, score_e2e, score_si, score_tc
 
 __all__ = [
@@ -21,9 +22,11 @@ __all__ = [
     "TechniqueScores",
     "article_id",
     "classify_labels",
+    "cv_folds",
     "evaluate",
     "format_labels",
     "format_scores",
+    "near_duplicate_groups",
     "parse_labels",
     "predict_labels",
     "read_articles",
