@@ -10,11 +10,13 @@ from ._corpus import (
     read_labels,
     validation_ids,
 )
+from ._cv import CVReport, cross_validate, format_cv, load_cv_folder
 from ._evaluate import Report, classify_labels, evaluate, format_scores, predict_labels
 from ._folds import cv_folds, near_duplicate_groups
 from ._scorer import SpanScore, TechniqueScores, score_e2e, score_si, score_tc
 
 __all__ = [
+    "CVReport",
     "Corpus",
     "Label",
     "Report",
@@ -22,10 +24,13 @@ __all__ = [
     "TechniqueScores",
     "article_id",
     "classify_labels",
+    "cross_validate",
     "cv_folds",
     "evaluate",
+    "format_cv",
     "format_labels",
     "format_scores",
+    "load_cv_folder",
     "near_duplicate_groups",
     "parse_labels",
     "predict_labels",
