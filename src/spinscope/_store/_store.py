@@ -1,41 +1,25 @@
-"""Opening a results store, migrating it, and writing analyses into it crash-safely."""
+"""Opening a results store (new or existing), migrating it, recording runs and failures,
+and writing analyses into it crash-safely (one transaction per :meth:`Store.save`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .._errors import StoreError
-from .._pipeline import Analysis
-from ._schema import (
-    LATEST,
-    MIGRATIONS,
-    analyses,
-    articles,
-    failures,
-    runs,
-    schema_migrations,
-    spans,
-    technique_counts,
-)
+from ._records import Failure, Result
+from ._schema import LATEST, MIGRATIONS, analyses, articles, failures, runs, schema_migrations
+from ._write import now, save_result
 
 DEFAULT_DB = "spinscope.db"
 # Any number; it only has to be the same for every spinscope process migrating one database.
 _MIGRATION_LOCK = 7_401_2020
-
-
-def now() -> str:
-    """The current UTC time as an ISO string (how the store keeps times)."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def database_url(target: str) -> str:
@@ -53,42 +37,6 @@ def database_url(target: str) -> str:
         if target.startswith(plain):
             return "postgresql+psycopg://" + target[len(plain) :]
     return target
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """One input article, as stored.
-
-    Attributes:
-        key: The input's id, or ``sha256:<hex>`` of its content when it has none.
-        text: The plain text that span offsets refer to.
-        published: ``YYYY-MM-DD`` or ``None``.
-    """
-
-    key: str
-    text: str
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    published: str | None = None
-
-
-@dataclass(frozen=True)
-class Result:
-    """An article and its analysis, ready to store."""
-
-    article: ArticleRecord
-    analysis: Analysis
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Failure:
-    """An input that could not be analyzed, and why."""
-
-    location: str
-    reason: str
-    key: str | None = None
 
 
 def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -147,6 +95,44 @@ class Store:
             raise StoreError(f"{shown}: cannot connect ({error_line(exc)})") from None
         if migrate:
             store.migrate()
+        return store
+
+    @classmethod
+    def open_existing(cls, target: str) -> Store:
+        """Open a store that must already exist and hold spinscope's tables (for reading).
+
+        A missing SQLite file is an error rather than a new empty store, and a database
+        without spinscope's tables is refused rather than given them. An older store gets
+        the tables that reports read (e.g. ``technique_counts``).
+
+        Raises:
+            StoreError: when the file is missing, is not a database or holds no results
+                store.
+
+        Example:
+            >>> Store.open_existing("/nonexistent/results.db")  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            spinscope._errors.StoreError: /nonexistent/results.db: no such file; ...
+        """
+        if "://" not in target and not Path(target).expanduser().is_file():
+            raise StoreError(
+                f"{target}: no such file; give --db FILE or a postgresql:// URL of a store "
+                "filled by spinscope batch"
+            )
+        store = None
+        try:
+            # A store whose tables are damaged fails on the first query, not when opened.
+            store = cls.open(target, migrate=False)
+            version = store.version()
+        except SQLAlchemyError as exc:
+            if store is not None:
+                store.close()
+            raise StoreError(f"{target}: cannot read ({error_line(exc)})") from None
+        if version == 0:
+            store.close()
+            raise StoreError(f"{target}: not a spinscope results store (no spinscope tables)")
+        store.migrate()
         return store
 
     def close(self) -> None:
@@ -271,94 +257,10 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 for r in results:
-                    stored += self._save_one(conn, run_id, r)
+                    stored += save_result(conn, run_id, r)
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.target}: cannot store results ({error_line(exc)})") from None
         return stored
-
-    def _insert(self, table: Any) -> Any:
-        module = postgresql if self.dialect == "postgresql" else sqlite
-        return module.insert(table)
-
-    def _save_one(self, conn: Connection, run_id: int | None, r: Result) -> int:
-        a = r.article
-        conn.execute(
-            self._insert(articles)
-            .values(
-                key=a.key,
-                title=a.title,
-                source=a.source,
-                url=a.url,
-                published=a.published,
-                text=a.text,
-                n_chars=len(a.text),
-                added_at=now(),
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        row = conn.execute(
-            select(
-                articles.c.id, articles.c.source, articles.c.published, articles.c.n_chars
-            ).where(articles.c.key == a.key)
-        ).one()
-        an = r.analysis
-        analysis_id = conn.execute(
-            self._insert(analyses)
-            .values(
-                article_id=row.id,
-                model_id=an.model_id,
-                run_id=run_id,
-                created_at=now(),
-                threshold=an.threshold,
-                score=an.summary.score,
-                coverage=an.summary.coverage,
-                n_spans=an.summary.n_spans,
-                seconds=r.seconds,
-                warnings=json.dumps(list(an.warnings)),
-                source=row.source,
-                published=row.published,
-                n_chars=row.n_chars,
-            )
-            .on_conflict_do_nothing(index_elements=["article_id", "model_id"])
-            .returning(analyses.c.id)
-        ).scalar()
-        if analysis_id is None:
-            return 0
-        if an.spans:
-            conn.execute(
-                insert(spans),
-                [
-                    {
-                        "analysis_id": analysis_id,
-                        "start": s.start,
-                        "end": s.end,
-                        "technique": s.technique,
-                        "confidence": s.confidence,
-                    }
-                    for s in an.spans
-                ],
-            )
-            per: dict[str, list[int]] = {}
-            for s in an.spans:
-                n_chars = per.setdefault(s.technique, [0, 0])
-                n_chars[0] += 1
-                n_chars[1] += s.end - s.start
-            conn.execute(
-                insert(technique_counts),
-                [
-                    {
-                        "analysis_id": analysis_id,
-                        "technique": t,
-                        "model_id": an.model_id,
-                        "source": row.source,
-                        "published": row.published,
-                        "n": n,
-                        "chars": chars,
-                    }
-                    for t, (n, chars) in per.items()
-                ],
-            )
-        return 1
 
     def record_failures(self, run_id: int, items: Sequence[Failure]) -> None:
         if not items:

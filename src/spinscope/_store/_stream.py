@@ -6,15 +6,17 @@ first, and memory bounded by one page of articles however large the store is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, select
 
 from .._pipeline import Span
-from ._queries import Filters, _analysis_where, resolve
+from ._filters import Filters, analysis_where, resolve
+from ._records import ArticleRecord
 from ._schema import analyses, articles, spans
-from ._store import ArticleRecord, Store
+from ._store import Store
 
 PAGE_SIZE = 200
 
@@ -51,52 +53,14 @@ def iter_analyses(
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     f = resolve(store, filters)
-    a = analyses
     last = 0
     while True:
-        q = (
-            select(
-                a.c.id,
-                a.c.model_id,
-                a.c.threshold,
-                a.c.score,
-                a.c.coverage,
-                a.c.created_at,
-                articles.c.key,
-                articles.c.text,
-                articles.c.title,
-                articles.c.source,
-                articles.c.url,
-                articles.c.published,
-            )
-            .join(articles, articles.c.id == a.c.article_id)
-            .where(*_analysis_where(f), a.c.id > last)
-            .order_by(a.c.id)
-            .limit(page_size)
-        )
         # A connection per page: an export abandoned half way holds no connection open.
         with store.engine.connect() as conn:
-            page = conn.execute(q).all()
+            page = conn.execute(_page(f, last, page_size)).all()
             if not page:
                 return
-            sq = (
-                select(
-                    spans.c.analysis_id,
-                    spans.c.start,
-                    spans.c.end,
-                    spans.c.technique,
-                    spans.c.confidence,
-                )
-                .where(spans.c.analysis_id.in_([r.id for r in page]))
-                .order_by(spans.c.analysis_id, spans.c.start, spans.c.end, spans.c.technique)
-            )
-            if f.techniques:
-                sq = sq.where(spans.c.technique.in_(f.techniques))
-            found: dict[int, list[Span]] = {}
-            for s in conn.execute(sq):
-                found.setdefault(s.analysis_id, []).append(
-                    Span(s.start, s.end, s.technique, s.confidence)
-                )
+            found = _spans_of(conn, [r.id for r in page], f.techniques)
         for r in page:
             record = ArticleRecord(r.key, r.text, r.title, r.source, r.url, r.published)
             yield AnalysisRow(
@@ -111,3 +75,51 @@ def iter_analyses(
         if len(page) < page_size:
             return
         last = page[-1].id
+
+
+def _page(f: Filters, after: int, size: int) -> Select[Any]:
+    """The next ``size`` analyses matching ``f`` with an id above ``after``, and articles."""
+    a = analyses
+    return (
+        select(
+            a.c.id,
+            a.c.model_id,
+            a.c.threshold,
+            a.c.score,
+            a.c.coverage,
+            a.c.created_at,
+            articles.c.key,
+            articles.c.text,
+            articles.c.title,
+            articles.c.source,
+            articles.c.url,
+            articles.c.published,
+        )
+        .join(articles, articles.c.id == a.c.article_id)
+        .where(*analysis_where(f), a.c.id > after)
+        .order_by(a.c.id)
+        .limit(size)
+    )
+
+
+def _spans_of(
+    conn: Connection, ids: Sequence[int], techniques: tuple[str, ...]
+) -> dict[int, list[Span]]:
+    """The spans of the analyses ``ids`` (of ``techniques`` only, when given), in order."""
+    q = (
+        select(
+            spans.c.analysis_id,
+            spans.c.start,
+            spans.c.end,
+            spans.c.technique,
+            spans.c.confidence,
+        )
+        .where(spans.c.analysis_id.in_(ids))
+        .order_by(spans.c.analysis_id, spans.c.start, spans.c.end, spans.c.technique)
+    )
+    if techniques:
+        q = q.where(spans.c.technique.in_(techniques))
+    found: dict[int, list[Span]] = {}
+    for s in conn.execute(q):
+        found.setdefault(s.analysis_id, []).append(Span(s.start, s.end, s.technique, s.confidence))
+    return found

@@ -1,0 +1,123 @@
+"""Single articles and article search: one stored article with its analysis, a page of
+articles matching a text query and filters, and the techniques of a page of articles.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from .._pipeline import Analysis, Span, build_analysis
+from ._filters import Filters, analysis_where, select_rows, source_name
+from ._records import ArticleRecord
+from ._schema import analyses, articles, spans, technique_counts
+from ._store import Store
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """An article read back from the store with one of its analyses."""
+
+    article: ArticleRecord
+    analysis: Analysis
+    created_at: str
+    run_id: int | None
+
+
+def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAnalysis | None:
+    """The article stored under ``key`` with its analysis by ``model_id`` (the latest one
+    when ``None``); ``None`` when there is no such article or analysis."""
+    with store.engine.connect() as conn:
+        q = (
+            select(
+                articles,
+                analyses.c.id.label("analysis_id"),
+                analyses.c.model_id,
+                analyses.c.threshold,
+                analyses.c.warnings,
+                analyses.c.created_at,
+                analyses.c.run_id,
+            )
+            .join(analyses, analyses.c.article_id == articles.c.id)
+            .where(articles.c.key == key)
+            .order_by(analyses.c.id.desc())
+            .limit(1)
+        )
+        if model_id:
+            q = q.where(analyses.c.model_id == model_id)
+        row = conn.execute(q).first()
+        if row is None:
+            return None
+        found = [
+            Span(s.start, s.end, s.technique, s.confidence)
+            for s in conn.execute(select(spans).where(spans.c.analysis_id == row.analysis_id))
+        ]
+    record = ArticleRecord(row.key, row.text, row.title, row.source, row.url, row.published)
+    analysis = build_analysis(
+        row.text, found, row.model_id, row.threshold, json.loads(row.warnings)
+    )
+    return StoredAnalysis(record, analysis, row.created_at, row.run_id)
+
+
+def search_articles(
+    store: Store, f: Filters, query: str = "", limit: int = 50, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
+    """Articles matching ``query`` (in title or text, case-insensitive) and the filters,
+    highest score first; the total number of matches and one page of them."""
+    a = analyses
+    cond = analysis_where(f)
+    if query.strip():
+        like = f"%{query.strip().lower()}%"
+        cond.append(
+            or_(func.lower(articles.c.title).like(like), func.lower(articles.c.text).like(like))
+        )
+    base = select(a.c.id).join(articles, articles.c.id == a.c.article_id).where(*cond)
+    q = (
+        select(
+            articles.c.key,
+            articles.c.title,
+            articles.c.url,
+            a.c.source,
+            a.c.published,
+            a.c.score,
+            a.c.coverage,
+            a.c.n_spans,
+            func.substr(articles.c.text, 1, 200).label("snippet"),
+        )
+        .join(articles, articles.c.id == a.c.article_id)
+        .where(*cond)
+        .order_by(a.c.score.desc(), articles.c.key)
+        .limit(limit)
+        .offset(offset)
+    )
+    with store.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar() or 0
+    rows = select_rows(store, q)
+    for r in rows:
+        r["source"] = source_name(r["source"])
+    return int(total), rows
+
+
+def article_techniques(store: Store, model_id: str, keys: list[str]) -> dict[str, dict[str, int]]:
+    """Spans per technique in the analyses of ``keys`` by ``model_id``, most used first.
+
+    For one page of a listing: the keys are few, so one ``IN`` query answers them all.
+    """
+    if not keys:
+        return {}
+    t = technique_counts
+    q = (
+        select(articles.c.key, t.c.technique, t.c.n)
+        .select_from(t)
+        .join(analyses, analyses.c.id == t.c.analysis_id)
+        .join(articles, articles.c.id == analyses.c.article_id)
+        .where(t.c.model_id == model_id, articles.c.key.in_(keys))
+        .order_by(articles.c.key, t.c.n.desc(), t.c.technique)
+    )
+    found: dict[str, dict[str, int]] = {}
+    for r in select_rows(store, q):
+        found.setdefault(r["key"], {})[r["technique"]] = int(r["n"])
+    return found
