@@ -163,3 +163,13 @@ def get_technique(name: str) -> Technique:
         if key in parts or key == t.title.lower():
             return t
     raise UnknownTechniqueError(f"unknown technique {name!r}; known: {', '.join(TECHNIQUE_NAMES)}")
+
+
+def techniques_json() -> list[dict[str, str]]:
+    """The 14 techniques as JSON-ready dicts: name, title, definition, example, color.
+
+    Example:
+        >>> techniques_json()[0]["name"]
+        'Appeal_to_Authority'
+    """
+    return [t.__dict__.copy() for t in TECHNIQUES]

@@ -10,7 +10,9 @@ spans_strategy = st.lists(
 
 
 @given(st.text(min_size=1, max_size=50), spans_strategy)
-def test_segments_rebuild_the_text_and_list_covering_spans(text, raw):
+def test_segments_rebuild_the_text_and_list_covering_spans(
+    text: str, raw: list[tuple[int, int, str]]
+) -> None:
     spans = [Span(a, min(a + n, len(text)), t, 0.5) for a, n, t in raw if a < len(text)]
     segs = segments(text, spans)
     assert "".join(text[s.start : s.end] for s in segs) == text
@@ -20,7 +22,7 @@ def test_segments_rebuild_the_text_and_list_covering_spans(text, raw):
             assert set(seg.spans) == covering
 
 
-def test_overlapping_spans_share_a_segment_and_top_is_most_confident():
+def test_overlapping_spans_share_a_segment_and_top_is_most_confident() -> None:
     spans = [Span(0, 5, "Doubt", 0.9), Span(2, 8, "Slogans", 0.5)]
     segs = segments("abcdefghij", spans)
     assert [(s.start, s.end) for s in segs] == [(0, 2), (2, 5), (5, 8), (8, 10)]

@@ -8,13 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from .._errors import InputError
+
+# Re-exported for _web until it imports them from _formats and _techniques, where they live.
+from .._formats import analysis_json as analysis_json
 from .._formats import print_analysis, render_html
+from .._formats import semeval_lines as semeval_lines
 from .._ingest import decode_text, read_text_file
 from .._pipeline import Analysis, Model
 from .._semeval import (
@@ -35,6 +39,7 @@ from .._semeval import (
 )
 from .._settings import Settings
 from .._techniques import TECHNIQUES, get_technique
+from .._techniques import techniques_json as techniques_json
 
 
 class OutputFormat(StrEnum):
@@ -129,16 +134,6 @@ def analyze_sources(
         yield source, analysis
 
 
-def analysis_json(source: str, analysis: Analysis) -> dict[str, Any]:
-    """The JSON object of one analysis, with where it came from (CLI and web API alike)."""
-    return {"source": source, **analysis.to_dict()}
-
-
-def semeval_lines(article_id: str, analysis: Analysis) -> list[Label]:
-    """The analysis's spans as SemEval labels of ``article_id``."""
-    return [Label(article_id, s.start, s.end, s.technique) for s in analysis.spans]
-
-
 def write_outputs(
     result_stream: Iterator[tuple[Source, Analysis | str]],
     fmt: OutputFormat,
@@ -206,11 +201,6 @@ def techniques_table() -> Table:
     for t in TECHNIQUES:
         table.add_row(f"[{t.color}]██[/] {t.title}", t.name, t.definition, f"“{t.example}”")
     return table
-
-
-def techniques_json() -> list[dict[str, str]]:
-    """The 14 techniques as JSON-ready dicts."""
-    return [t.__dict__.copy() for t in TECHNIQUES]
 
 
 def classify_file(model: Model, articles_dir: Path, spans_file: Path, out: Path) -> int:

@@ -1,14 +1,49 @@
-"""Output formats of an analysis: terminal, standalone HTML and SemEval lines."""
+"""Output formats of an analysis, in one registry: :data:`FORMATS` (look one up with
+:func:`get_format`). Each :class:`Format` has a name, media type, file extension, a one-line
+description and a writer of :class:`Record` s (an analysis and where it came from).
 
+Writing analyses in a format::
+
+    fmt = get_format("json")                      # or get_format(name, "analyze")
+    write = fmt.writer(Target(sys.stdout, many=True))
+    for record in records:
+        write(record)
+
+    fmt.render(Record("a.txt", "a", analysis))    # one whole document as a string
+
+Adding a format is one entry in ``_catalog.FORMATS``. Also here: the pieces the formats
+are made of (:func:`analysis_json`, :func:`semeval_lines`, :func:`render_html`, the
+terminal view), which the web app uses directly. rich and jinja2 are imported only when
+something is rendered.
+"""
+
+from ._catalog import FORMATS, get_format
+from ._csv import CSV_COLUMNS
 from ._highlight import Segment, segments
 from ._html import render_html, report_context
+from ._json import analysis_json, stored_json
+from ._lines import semeval_lines, si_lines
+from ._record import Record, Stored
+from ._registry import Format, Registry, Target
 from ._terminal import print_analysis, render_terminal
 
 __all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "Format",
+    "Record",
+    "Registry",
     "Segment",
+    "Stored",
+    "Target",
+    "analysis_json",
+    "get_format",
     "print_analysis",
     "render_html",
     "render_terminal",
     "report_context",
     "segments",
+    "semeval_lines",
+    "si_lines",
+    "stored_json",
 ]

@@ -1,17 +1,27 @@
-"""The standalone HTML report: one file, no network needed to view it."""
+"""The standalone HTML report: one file, no network needed to view it.
+
+jinja2 is imported when a report is rendered, so that ``import spinscope`` stays fast.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .._pipeline import Analysis
 from .._techniques import TECHNIQUES, get_technique
 from ._highlight import segments
+from ._record import Record
+from ._registry import Target
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("spinscope", "_formats/templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -87,3 +97,19 @@ def render_html(analysis: Analysis, title: str) -> str:
         True
     """
     return _environment().get_template("report.html").render(**report_context(analysis, title))
+
+
+def html_writer(target: Target) -> Callable[[Record], None]:
+    """``html``: the report of each analysis, titled with its source."""
+
+    def write(record: Record) -> None:
+        target.stream.write(render_html(record.analysis, record.source))
+
+    return write
+
+
+def html_folder(record: Record, folder: Path) -> list[Path]:
+    """Write the report of ``record`` into ``folder`` as ``<stem of its source>.html``."""
+    path = folder / f"{Path(record.source).stem}.html"
+    path.write_text(render_html(record.analysis, record.source), encoding="utf-8")
+    return [path]

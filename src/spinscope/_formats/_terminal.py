@@ -1,15 +1,23 @@
-"""The terminal view: the article with coloured highlights, a legend, sentence scores, a summary."""
+"""The terminal view: the article with coloured highlights, a legend, sentence scores, a summary.
+
+rich is imported inside the functions, so that ``import spinscope`` stays fast.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
-from rich.rule import Rule
-from rich.table import Table
-from rich.text import Text
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .._pipeline import Analysis
 from .._techniques import get_technique
 from ._highlight import segments
+from ._record import Record
+from ._registry import Target
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 MAX_SENTENCES = 10
 
@@ -19,6 +27,8 @@ def article_text(analysis: Analysis, plain: bool) -> Text:
 
     In ``plain`` mode (no colours, e.g. writing to a file) highlighted runs are bracketed.
     """
+    from rich.text import Text
+
     out = Text()
     for seg in segments(analysis.text, analysis.spans):
         chunk = analysis.text[seg.start : seg.end]
@@ -35,6 +45,9 @@ def article_text(analysis: Analysis, plain: bool) -> Text:
 
 def legend(analysis: Analysis) -> Table:
     """Techniques found, with colour swatch, count and definition."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Techniques found", show_edge=False, expand=False)
     table.add_column("", width=2)
     table.add_column("technique")
@@ -48,6 +61,9 @@ def legend(analysis: Analysis) -> Table:
 
 def fragments(analysis: Analysis) -> Table:
     """Every span: position, technique, confidence and the exact fragment."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Fragments", show_edge=False)
     for col, kw in (
         ("#", {"justify": "right"}),
@@ -72,6 +88,8 @@ def fragments(analysis: Analysis) -> Table:
 
 def sentence_table(analysis: Analysis) -> Table:
     """The highest-scoring sentences with their scores."""
+    from rich.table import Table
+
     table = Table(title=f"Sentence scores (top {MAX_SENTENCES})", show_edge=False)
     table.add_column("score", justify="right")
     table.add_column("techniques")
@@ -86,6 +104,10 @@ def sentence_table(analysis: Analysis) -> Table:
 
 def render_terminal(analysis: Analysis, title: str, plain: bool = False) -> RenderableType:
     """Everything the ``text`` format shows for one article, as one rich renderable."""
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.text import Text
+
     parts: list[RenderableType] = [Rule(title), article_text(analysis, plain), Text()]
     if analysis.spans:
         parts += [legend(analysis), Text(), fragments(analysis), Text(), sentence_table(analysis)]
@@ -98,3 +120,18 @@ def render_terminal(analysis: Analysis, title: str, plain: bool = False) -> Rend
 def print_analysis(console: Console, analysis: Analysis, title: str) -> None:
     """Print one analysis; colours only when the console is a terminal."""
     console.print(render_terminal(analysis, title, plain=not console.is_terminal))
+
+
+def text_writer(target: Target) -> Callable[[Record], None]:
+    """``text``: :func:`print_analysis` on the target's console, else plain on its stream."""
+    if target.console is not None:
+        console = target.console
+    else:
+        from rich.console import Console
+
+        console = Console(file=target.stream, width=100, soft_wrap=False)
+
+    def write(record: Record) -> None:
+        print_analysis(console, record.analysis, record.source)
+
+    return write

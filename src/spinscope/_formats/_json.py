@@ -1,0 +1,86 @@
+"""JSON of analyses: ``json`` (an analysis, as ``spinscope analyze`` and the web API give it)
+and ``jsonl`` (an article a line, with what a results store holds about it)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .._pipeline import Analysis
+from ._record import Record, Stored
+from ._registry import Target
+
+
+def analysis_json(source: str, analysis: Analysis) -> dict[str, Any]:
+    """The JSON object of one analysis, with where it came from (CLI and web API alike).
+
+    Example:
+        >>> from spinscope._pipeline._analysis import Span, build_analysis
+        >>> a = build_analysis("Lies!", [Span(0, 4, "Loaded_Language", 0.9)], "m", 0.3)
+        >>> list(analysis_json("x.txt", a))[:3]
+        ['source', 'model', 'threshold']
+    """
+    return {"source": source, **analysis.to_dict()}
+
+
+def stored_json(record: Record, with_text: bool = True) -> dict[str, Any]:
+    """The ``jsonl`` object of one article: key, what the store holds about it, the
+    figures, the spans with their text and (``with_text``) the article's text.
+
+    Example:
+        >>> from spinscope._pipeline._analysis import Span, build_analysis
+        >>> a = build_analysis("Lies!", [Span(0, 4, "Slogans", 0.9)], "m", 0.3)
+        >>> doc = stored_json(Record("k", "k", a, Stored(publisher="S")))
+        >>> doc["source"], doc["spans"][0]["text"]
+        ('S', 'Lies')
+    """
+    a = record.analysis
+    stored = record.stored or Stored()
+    doc: dict[str, Any] = {
+        "key": record.source,
+        "title": stored.title,
+        "source": stored.publisher,
+        "url": stored.url,
+        "published": stored.published,
+        "model": a.model_id,
+        "threshold": a.threshold,
+        "analyzed_at": stored.analyzed_at,
+        "score": round(a.summary.score, 4),
+        "coverage": round(a.summary.coverage, 4),
+        "n_spans": len(a.spans),
+        "spans": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "technique": s.technique,
+                "confidence": round(s.confidence, 4),
+                "text": a.text[s.start : s.end],
+            }
+            for s in a.spans
+        ],
+    }
+    if with_text:
+        doc["text"] = a.text
+    return doc
+
+
+def json_writer(target: Target) -> Callable[[Record], None]:
+    """``json``: an indented document, or one line per analysis when there are several."""
+    indent = None if target.many else 2
+
+    def write(record: Record) -> None:
+        doc = analysis_json(record.source, record.analysis)
+        target.stream.write(json.dumps(doc, ensure_ascii=False, indent=indent) + "\n")
+
+    return write
+
+
+def jsonl_writer(target: Target) -> Callable[[Record], None]:
+    """``jsonl``: one :func:`stored_json` object a line."""
+
+    def write(record: Record) -> None:
+        doc = stored_json(record, target.with_text)
+        target.stream.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+    return write
