@@ -7,8 +7,8 @@ with the same query string, as the analyzer page has (``/`` and ``/api/analyze``
   highest score first, one page at a time.
 - ``/corpus/articles/{key}`` and ``/api/corpus/articles/{key}``: one article and its
   analysis (the JSON's ``analysis`` is what ``/api/analyze`` answers, without ``source``).
-- ``/dashboard`` and ``/api/dashboard``: the report of ``spinscope report``
-  (``Report.to_dict()``), drawn as charts by ``static/dashboard.js``.
+- ``/dashboard`` and ``/api/dashboard``: the report of ``spinscope report``, in
+  :mod:`._dashboard`.
 
 A prefix rather than a ``.json`` suffix because keys are free text and may themselves end
 in ``.json``. Keys are percent-encoded whole, ``/`` as ``%2F`` (see :func:`article_path`).
@@ -28,45 +28,31 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.datastructures import QueryParams
 
 from .._errors import InputError
 from .._store import (
-    Filters,
     Store,
     StoredAnalysis,
     article_techniques,
-    build_report,
     get_article,
-    models,
     resolve,
     search_articles,
-    sources,
 )
-from .._techniques import TECHNIQUES
-from ._pages import Pages
+from ._deps import NO_STORE, PagesDep, StoreDep, no_store_json
 from ._params import (
-    MAX_TOP,
-    TOP,
     CorpusQuery,
     article_path,
+    choices,
     corpus_query,
     filter_pairs,
-    filters_from,
     form_values,
     link,
-    number,
-    one,
     page_numbers,
     paged,
     safe_url,
-    values,
 )
 
-NO_STORE = (
-    "no results store is open: start the server with spinscope serve --db TARGET "
-    "(a SQLite file or a postgresql:// URL filled by spinscope batch)"
-)
+router = APIRouter()
 
 
 def listing(store: Store, query: CorpusQuery, base: list[tuple[str, str]]) -> dict[str, Any]:
@@ -134,133 +120,74 @@ def _missing(key: str) -> str:
     return f"no stored analysis of article {key!r}"
 
 
-def corpus_routes(store: Store | None, pages: Pages) -> APIRouter:
-    """The routes of the corpus view and the dashboard over ``store`` (404s when ``None``)."""
-    router = APIRouter()
+@router.get("/api/corpus", response_model=None)
+def corpus_api(request: Request, store: StoreDep) -> dict[str, Any] | JSONResponse:
+    """Stored articles matching the filters, highest score first, one page.
 
-    def no_store_json() -> JSONResponse:
-        return JSONResponse({"error": NO_STORE}, status_code=404)
+    Query: ``q`` (text in the title or body), ``source`` and ``technique`` (repeatable),
+    ``from`` and ``to`` (``YYYY-MM[-DD]``), ``model``, ``page``, ``per_page`` (1-100).
+    """
+    if store is None:
+        return no_store_json()
+    params = request.query_params
+    return listing(store, corpus_query(params), filter_pairs(params))
 
-    def choices(params: QueryParams) -> dict[str, Any]:
-        """What the filter form offers and which of it is chosen."""
-        assert store is not None
-        try:
-            given = filters_from(params)
-        except InputError:
-            # Show back what was asked, so that the one bad field can be corrected.
-            given = Filters(model_id=one(params, "model"))
-            picked = values(params, "source"), values(params, "technique")
-        else:
-            picked = given.sources, given.techniques
-        model = resolve(store, Filters(model_id=given.model_id)).model_id
-        return {
-            "sources": sources(store, model),
-            "techniques": [(t.name, t.title) for t in TECHNIQUES],
-            "info": {t.name: t for t in TECHNIQUES},
-            "models": models(store),
-            "model": model,
-            "chosen_sources": picked[0],
-            "chosen_techniques": picked[1],
-        }
 
-    @router.get("/api/corpus", response_model=None)
-    def corpus_api(request: Request) -> dict[str, Any] | JSONResponse:
-        """Stored articles matching the filters, highest score first, one page.
+@router.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
+def corpus_page(request: Request, store: StoreDep, pages: PagesDep) -> HTMLResponse:
+    if store is None:
+        return pages.message(404, "Corpus", NO_STORE, "corpus")
+    params = request.query_params
+    form, base = form_values(params), filter_pairs(params)
+    try:
+        page: dict[str, Any] | None = listing(store, corpus_query(params), base)
+        error, status = None, 200
+    except InputError as exc:
+        page, error, status = None, str(exc), 400
+    return pages.render(
+        "corpus.html",
+        status,
+        active="corpus",
+        form=form,
+        page=page,
+        pager=pager(page, base) if page else None,
+        error=error,
+        dashboard_link=link("/dashboard", [p for p in base if p[0] != "q"]),
+        **choices(store, params),
+    )
 
-        Query: ``q`` (text in the title or body), ``source`` and ``technique`` (repeatable),
-        ``from`` and ``to`` (``YYYY-MM[-DD]``), ``model``, ``page``, ``per_page`` (1-100).
-        """
-        if store is None:
-            return no_store_json()
-        params = request.query_params
-        return listing(store, corpus_query(params), filter_pairs(params))
 
-    @router.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
-    def corpus_page(request: Request) -> HTMLResponse:
-        if store is None:
-            return pages.message(404, "Corpus", NO_STORE, "corpus")
-        params = request.query_params
-        form, base = form_values(params), filter_pairs(params)
-        try:
-            page: dict[str, Any] | None = listing(store, corpus_query(params), base)
-            error, status = None, 200
-        except InputError as exc:
-            page, error, status = None, str(exc), 400
-        return pages.render(
-            "corpus.html",
-            status,
-            active="corpus",
-            form=form,
-            page=page,
-            pager=pager(page, base) if page else None,
-            error=error,
-            dashboard_link=link("/dashboard", [p for p in base if p[0] != "q"]),
-            **choices(params),
-        )
+@router.get("/api/corpus/articles/{key:path}", response_model=None)
+def article_api(
+    key: str, store: StoreDep, model: str | None = None
+) -> dict[str, Any] | JSONResponse:
+    """One stored article and its analysis (by ``model``, or the latest).
 
-    @router.get("/api/corpus/articles/{key:path}", response_model=None)
-    def article_api(key: str, model: str | None = None) -> dict[str, Any] | JSONResponse:
-        """One stored article and its analysis (by ``model``, or the latest).
+    The key is percent-encoded whole, ``/`` as ``%2F``; unknown keys answer 404.
+    """
+    if store is None:
+        return no_store_json()
+    found = get_article(store, key, model or None)
+    if found is None:
+        return JSONResponse({"error": _missing(key)}, status_code=404)
+    return article_json(found)
 
-        The key is percent-encoded whole, ``/`` as ``%2F``; unknown keys answer 404.
-        """
-        if store is None:
-            return no_store_json()
-        found = get_article(store, key, model or None)
-        if found is None:
-            return JSONResponse({"error": _missing(key)}, status_code=404)
-        return article_json(found)
 
-    @router.get("/corpus/articles/{key:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(key: str, model: str | None = None) -> HTMLResponse:
-        if store is None:
-            return pages.message(404, "Corpus", NO_STORE, "corpus")
-        found = get_article(store, key, model or None)
-        if found is None:
-            return pages.message(404, "Article not found", _missing(key), "corpus")
-        return pages.render(
-            "article.html",
-            active="corpus",
-            article=found.article,
-            model=found.analysis.model_id,
-            created_at=found.created_at,
-            url=safe_url(found.article.url),
-            api="/api" + article_path(key, model or None),
-        )
-
-    @router.get("/api/dashboard", response_model=None)
-    def dashboard_api(request: Request) -> dict[str, Any] | JSONResponse:
-        """The report of ``spinscope report`` for the filters (``Report.to_dict()``).
-
-        Query: ``source`` and ``technique`` (repeatable), ``from``, ``to``, ``model``, and
-        ``top`` (how many of the most propagandistic articles, 1-100, default 10).
-        """
-        if store is None:
-            return no_store_json()
-        params = request.query_params
-        top = number(params, "top", TOP, MAX_TOP)
-        return build_report(store, filters_from(params), top).to_dict()
-
-    @router.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
-    def dashboard_page(request: Request) -> HTMLResponse:
-        if store is None:
-            return pages.message(404, "Dashboard", NO_STORE, "dashboard")
-        params = request.query_params
-        form = form_values(params)
-        try:
-            filters_from(params)
-            number(params, "top", TOP, MAX_TOP)
-            error, status = None, 200
-        except InputError as exc:
-            error, status = str(exc), 400
-        return pages.render(
-            "dashboard.html",
-            status,
-            active="dashboard",
-            form=form,
-            error=error,
-            corpus_link=link("/corpus", filter_pairs(params)),
-            **choices(params),
-        )
-
-    return router
+@router.get("/corpus/articles/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+def article_page(
+    key: str, store: StoreDep, pages: PagesDep, model: str | None = None
+) -> HTMLResponse:
+    if store is None:
+        return pages.message(404, "Corpus", NO_STORE, "corpus")
+    found = get_article(store, key, model or None)
+    if found is None:
+        return pages.message(404, "Article not found", _missing(key), "corpus")
+    return pages.render(
+        "article.html",
+        active="corpus",
+        article=found.article,
+        model=found.analysis.model_id,
+        created_at=found.created_at,
+        url=safe_url(found.article.url),
+        api="/api" + article_path(key, model or None),
+    )

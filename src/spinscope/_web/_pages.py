@@ -9,6 +9,7 @@ already package data; only the names in :data:`ASSETS` are ever served as files.
 
 from __future__ import annotations
 
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -55,6 +56,11 @@ class Pages:
         )
         self._env.globals["corpus"] = corpus
         self._assets = {name: _read(name) for name in ASSETS}
+
+    @cached_property
+    def index(self) -> str:
+        """The analyzer page, rendered once."""
+        return self.html("index.html", active="analyze")
 
     def html(self, template: str, **context: Any) -> str:
         """The page ``template`` rendered with ``context`` (and ``active``, the nav item)."""

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from starlette.datastructures import QueryParams
 
 from .._errors import InputError
-from .._store import Filters
+from .._store import Filters, Store, models, resolve, sources
+from .._techniques import TECHNIQUES
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -94,6 +96,29 @@ def corpus_query(params: QueryParams) -> CorpusQuery:
         number(params, "page", 1, 10**9),
         number(params, "per_page", PER_PAGE, MAX_PER_PAGE),
     )
+
+
+def choices(store: Store, params: QueryParams) -> dict[str, Any]:
+    """What the filter form offers (sources of the model, techniques, models) and which
+    of it is chosen; a bad query string still shows back what was asked, so that the one
+    bad field can be corrected."""
+    try:
+        given = filters_from(params)
+    except InputError:
+        given = Filters(model_id=one(params, "model"))
+        picked = values(params, "source"), values(params, "technique")
+    else:
+        picked = given.sources, given.techniques
+    model = resolve(store, Filters(model_id=given.model_id)).model_id
+    return {
+        "sources": sources(store, model),
+        "techniques": [(t.name, t.title) for t in TECHNIQUES],
+        "info": {t.name: t for t in TECHNIQUES},
+        "models": models(store),
+        "model": model,
+        "chosen_sources": picked[0],
+        "chosen_techniques": picked[1],
+    }
 
 
 def form_values(params: QueryParams) -> dict[str, str]:

@@ -1,0 +1,40 @@
+"""What every page leans on: the static assets, the list of techniques, and the health
+check (``/static/{name}``, ``/api/techniques``, ``/api/health``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+
+from .._cli._commands import techniques_json
+from .._version import __version__
+from ._deps import ModelDep, PagesDep
+
+router = APIRouter()
+
+
+@router.get("/api/techniques")
+def techniques() -> list[dict[str, str]]:
+    """The 14 techniques with definition, example and colour."""
+    return techniques_json()
+
+
+@router.get("/api/health")
+def health(model: ModelDep) -> dict[str, Any]:
+    """Liveness, model id and version, and the model's default threshold."""
+    return {
+        "status": "ok",
+        "model": model.model_id,
+        "version": __version__,
+        "default_threshold": model.config.confidence_threshold,
+    }
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static(name: str, pages: PagesDep) -> Response:
+    found = pages.asset(name)
+    if found is None:
+        raise HTTPException(404)
+    return found
