@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spinscope import InputError, ModelError, Settings, UnknownTechniqueError
-from spinscope._pipeline._model import Candidate, Model, calibrate, choose_techniques
+from spinscope._pipeline import Candidate, Model, calibrate, choose_techniques
 
 from ..fakes import fake_model
 

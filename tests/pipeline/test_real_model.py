@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from spinscope import Corpus, load_model
-from spinscope._pipeline._model import MODEL_FILES, default_model_path
+from spinscope._pipeline import MODEL_FILES, default_model_path
 from spinscope._semeval._corpus import validation_ids
 from spinscope._semeval._evaluate import evaluate
 

@@ -1,4 +1,4 @@
-"""Tokenizing an article and packing its windows into encoder batches.
+"""Tokenizing an article and packing windows into encoder batches.
 
 Training and inference share these functions, so both see exactly the same inputs.
 """
@@ -64,10 +64,27 @@ def pack_windows(
         >>> x.tolist(), m.tolist()
         ([[101, 0, 1, 2, 102], [101, 3, 4, 102, 0]], [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
     """
-    width = max(b - a for a, b in windows) + 2
-    input_ids = np.full((len(windows), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(windows), width), dtype=np.int64)
-    for row, (a, b) in enumerate(windows):
+    return pack_rows([(ids, w) for w in windows], cls_id, sep_id, pad_id)
+
+
+def pack_rows(
+    rows: Sequence[tuple[npt.NDArray[np.int64], Window]],
+    cls_id: int,
+    sep_id: int,
+    pad_id: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Like :func:`pack_windows`, for windows of several token sequences: each row is
+    ``(ids, window)``, so one encoder batch can hold windows of many articles.
+
+    Example:
+        >>> x, m = pack_rows([(np.arange(5), (3, 5)), (np.arange(9, 12), (0, 1))], 101, 102, 0)
+        >>> x.tolist(), m.tolist()
+        ([[101, 3, 4, 102], [101, 9, 102, 0]], [[1, 1, 1, 1], [1, 1, 1, 0]])
+    """
+    width = max(b - a for _, (a, b) in rows) + 2
+    input_ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for row, (ids, (a, b)) in enumerate(rows):
         n = b - a
         input_ids[row, 0] = cls_id
         input_ids[row, 1 : n + 1] = ids[a:b]

@@ -1,0 +1,75 @@
+"""From a piece's token probabilities to candidate spans with technique probabilities.
+
+Decoding is apart from the network: :func:`decode_spans` is a pure function of the text,
+the token offsets and the BIO probabilities. :func:`piece_candidates` then asks the
+technique heads about the decoded spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from ._choose import Candidate
+from ._decode import (
+    chars_to_token_span,
+    decode_bio,
+    merge_overlapping,
+    snap_to_words,
+    split_at_line_breaks,
+    token_span_to_chars,
+)
+from ._encoder import Piece
+from ._features import ArticleIndex
+from ._heads import Heads, span_inputs
+
+
+def decode_spans(
+    text: str,
+    offsets: Sequence[tuple[int, int]],
+    probs: npt.NDArray[np.float32],
+    threshold: float,
+) -> list[tuple[int, int, float]]:
+    """Character spans ``(start, end, confidence)`` from per-token BIO probabilities.
+
+    Tagged token runs are mapped to characters, cut at line breaks and snapped to whole
+    words; word pieces decoded apart that snap to the same word are merged, keeping the
+    highest confidence among the merged parts.
+
+    Example:
+        >>> text = "So shameful\\nAwful"
+        >>> offsets = [(0, 2), (3, 7), (7, 11), (12, 17)]
+        >>> p = np.array([[.9, .05, .05], [.1, .8, .1], [.1, .2, .7], [.1, .1, .8]])
+        >>> [(text[a:b], round(c, 2)) for a, b, c in decode_spans(text, offsets, p, 0.5)]
+        [('shameful', 0.9), ('Awful', 0.9)]
+    """
+    found: dict[tuple[int, int], float] = {}
+    for a, b, conf in decode_bio(probs, threshold):
+        start, end = token_span_to_chars(offsets, a, b)
+        for part in split_at_line_breaks(text, start, end):
+            snapped = snap_to_words(text, *part)
+            if snapped and chars_to_token_span(offsets, *snapped):
+                found[snapped] = max(conf, found.get(snapped, 0.0))
+    spans = merge_overlapping(list(found))
+    return [(a, b, max(c for (s, e), c in found.items() if s < b and a < e)) for a, b in spans]
+
+
+def piece_candidates(
+    index: ArticleIndex, piece: Piece, threshold: float, heads: Heads
+) -> list[Candidate]:
+    """The candidates of one piece: decoded spans and both heads' answers for them.
+
+    Example:
+        >>> # piece_candidates(ArticleIndex.build(text), piece, 0.5, network.heads)
+    """
+    decoded = decode_spans(index.text, piece.encoded.offsets, piece.probs, threshold)
+    if not decoded:
+        return []
+    x = span_inputs(index, piece, [(a, b) for a, b, _ in decoded])
+    probs = heads.span_probs(x)
+    labels = heads.labels(x, probs)
+    return [
+        Candidate(a, b, c, p, q) for (a, b, c), p, q in zip(decoded, probs, labels, strict=True)
+    ]

@@ -1,0 +1,101 @@
+"""Loading a model directory into a :class:`Network`: config, tokenizer and the three sessions.
+
+A model directory holds ``config.json`` (:class:`ModelConfig`), ``tokenizer.json``,
+``tagger.onnx`` (encoder + BIO head; outputs tag probabilities and token states),
+``span_head.onnx`` (the one technique of a given span: softmax, for classification) and
+``e2e_head.onnx`` (every technique used in or around a found span: independent
+probabilities, for end-to-end analysis, where one span often carries several; without it,
+a span's classification probabilities stand in).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from tokenizers import Tokenizer
+
+from .._errors import ModelError
+from .._settings import Settings
+from ._config import ModelConfig
+from ._heads import Heads
+from ._session import InferenceSession, open_session
+from ._tokens import prepare_tokenizer
+
+MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
+OPTIONAL_FILES = ("e2e_head.onnx",)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Everything the pipeline's stages read: the loaded parts of a model directory.
+
+    Example:
+        >>> # net = load_network(default_model_path(), Settings()); net.config.window_size
+    """
+
+    tokenizer: Tokenizer
+    config: ModelConfig
+    tagger: InferenceSession
+    heads: Heads
+    settings: Settings
+
+
+def default_model_path() -> Path:
+    """The model shipped inside the package.
+
+    Example:
+        >>> default_model_path().name
+        'model'
+    """
+    return Path(str(resources.files("spinscope") / "model"))
+
+
+def model_folder(path: Path | None, settings: Settings) -> Path:
+    """The directory to load: ``path``, else ``settings.model``, else the shipped model.
+
+    Example:
+        >>> model_folder(Path("runs/v1"), Settings())
+        PosixPath('runs/v1')
+    """
+    return Path(path) if path is not None else (settings.model or default_model_path())
+
+
+def check_files(folder: Path, tagger_file: str = "tagger.onnx") -> None:
+    """Raise :class:`ModelError` unless ``folder`` holds every file a model needs.
+
+    Example:
+        >>> check_files(Path("/nonexistent"))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        spinscope._errors.ModelError: /nonexistent: not a spinscope model directory (missing ...)
+    """
+    needed = [tagger_file if f == "tagger.onnx" else f for f in MODEL_FILES]
+    missing = [f for f in needed if not (folder / f).is_file()]
+    if missing:
+        raise ModelError(
+            f"{folder}: not a spinscope model directory (missing {', '.join(missing)})"
+        )
+
+
+def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.onnx") -> Network:
+    """Read a model directory; ``tagger_file`` picks another tagger file of it (training
+    compares fp32 and int8 this way).
+
+    Raises:
+        ModelError: when a file is missing or unreadable.
+
+    Example:
+        >>> # load_network(default_model_path(), Settings()).heads.e2e_head is not None
+    """
+    check_files(folder, tagger_file)
+    config = ModelConfig.load(folder)
+    try:
+        tokenizer = prepare_tokenizer(Tokenizer.from_file(str(folder / "tokenizer.json")))
+        tagger = open_session(folder / tagger_file, settings)
+        span_head = open_session(folder / "span_head.onnx", settings)
+        e2e = folder / "e2e_head.onnx"
+        e2e_head = open_session(e2e, settings) if e2e.is_file() else None
+    except Exception as exc:  # onnxruntime and tokenizers raise their own types
+        raise ModelError(f"{folder}: cannot load the model ({exc})") from None
+    return Network(tokenizer, config, tagger, Heads(span_head, e2e_head), settings)

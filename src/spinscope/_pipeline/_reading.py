@@ -1,0 +1,131 @@
+"""Reading the network's states for training and evaluation: kept states and given spans.
+
+``Model.analyze`` drops each piece's token states once it is decoded. Tuning decodes the
+same articles at many thresholds, and the end-to-end head learns from the states of
+given spans, so :func:`forward` keeps them (a :class:`Forward`); :func:`technique_probs`
+classifies given spans (the SemEval TC task).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .._errors import InputError
+from ._candidates import piece_candidates
+from ._choose import Candidate
+from ._decode import chars_to_token_span
+from ._encoder import Piece, encode, plan_piece, plan_pieces
+from ._features import ArticleIndex
+from ._heads import span_inputs
+from ._loading import Network
+from ._text import split_pieces
+
+Spans = Sequence[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """One article run through the encoder; decoding it again costs no inference."""
+
+    text: str
+    index: ArticleIndex
+    pieces: list[Piece]
+
+    def covers(self, start: int) -> bool:
+        """Whether character ``start`` lies within the tokens of a piece."""
+        return any(p.covers(start) for p in self.pieces)
+
+
+def forward(network: Network, text: str) -> Forward:
+    """Run the encoder over ``text`` as ``Model.analyze`` does, keeping every piece's states.
+
+    Example:
+        >>> # forward(network, "They lie.").pieces[0].probs.shape
+    """
+    net = network
+    plans = plan_pieces(net.tokenizer, net.config, text, net.settings.piece_chars)
+    batch = net.settings.batch_windows
+    pieces = [encode(net.tagger, net.config, [plan], batch)[0] for plan in plans]
+    return Forward(text, ArticleIndex.build(text), pieces)
+
+
+def forward_candidates(network: Network, fwd: Forward, threshold: float) -> list[Candidate]:
+    """Decode kept states again at span ``threshold`` (no encoder run).
+
+    Example:
+        >>> # forward_candidates(network, forward(network, text), 0.3)
+    """
+    return [
+        cand
+        for piece in fwd.pieces
+        for cand in piece_candidates(fwd.index, piece, threshold, network.heads)
+    ]
+
+
+def forward_span_inputs(
+    network: Network, fwd: Forward, spans: Spans
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Head inputs and classification probabilities of ``spans`` from kept states (training
+    the end-to-end head reads these). Every span must start within a piece's tokens.
+
+    Example:
+        >>> # x, probs = forward_span_inputs(network, fwd, [(0, 4)])
+    """
+    by_piece: dict[int, list[int]] = defaultdict(list)
+    for i, (start, _) in enumerate(spans):
+        k = next(k for k, p in enumerate(fwd.pieces) if p.covers(start))
+        by_piece[k].append(i)
+    parts = [
+        (idxs, span_inputs(fwd.index, fwd.pieces[k], [spans[i] for i in idxs]))
+        for k, idxs in by_piece.items()
+    ]
+    rows = np.empty((len(spans), parts[0][1].shape[1]), dtype=np.float32)
+    for idxs, x in parts:
+        rows[idxs] = x
+    return rows, network.heads.span_probs(rows)
+
+
+def _check_spans(text: str, spans: Spans) -> None:
+    for start, end in spans:
+        if not 0 <= start < end <= len(text):
+            raise InputError(
+                f"span [{start}, {end}) lies outside the text of {len(text)} characters"
+            )
+
+
+def technique_probs(network: Network, text: str, spans: Spans) -> npt.NDArray[np.float32]:
+    """Technique probabilities ``(len(spans), techniques)`` for given character spans.
+
+    Each span is read in the piece that holds most of it, clipped to that piece.
+
+    Raises:
+        InputError: for a span outside the text or covering no token.
+
+    Example:
+        >>> # technique_probs(network, "They lie.", [(5, 8)]).argmax(axis=1)
+    """
+    _check_spans(text, spans)
+    net = network
+    ranges = split_pieces(text, net.settings.piece_chars)
+    todo: dict[int, list[tuple[int, tuple[int, int]]]] = defaultdict(list)
+    for i, (start, end) in enumerate(spans):
+        k = max(range(len(ranges)), key=lambda k: min(end, ranges[k][1]) - max(start, ranges[k][0]))
+        todo[k].append((i, (max(start, ranges[k][0]), min(end, ranges[k][1]))))
+    index = ArticleIndex.build(text)
+    result = np.zeros((len(spans), len(net.config.techniques)), dtype=np.float32)
+    for k, items in sorted(todo.items()):
+        plan = plan_piece(net.tokenizer, net.config, text, *ranges[k])
+        for i, clipped in items:
+            if plan is None or not chars_to_token_span(plan.encoded.offsets, *clipped):
+                raise InputError(f"span {list(spans[i])} covers no word of the text")
+        assert plan is not None
+        piece = encode(net.tagger, net.config, [plan], net.settings.batch_windows)[0]
+        probs = net.heads.span_probs(span_inputs(index, piece, [sp for _, sp in items]))
+        for (i, _), p in zip(items, probs, strict=True):
+            result[i] = p
+    return result
