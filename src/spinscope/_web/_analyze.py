@@ -4,7 +4,8 @@
   ``spinscope analyze -f json``.
 - ``POST /api/analyze-file``: an uploaded .txt or .html file, the same JSON.
 - ``POST /api/report`` and ``POST /api/semeval``: the same analysis as a download, the
-  standalone HTML report or SemEval lines.
+  standalone HTML report or SemEval lines, written by the format registry of
+  :mod:`spinscope._formats` (``html`` and ``semeval``) and served with its media type.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .._cli._commands import analysis_json, semeval_lines
 from .._errors import InputError, TooLargeError
-from .._formats import render_html
+from .._formats import Format, Record, analysis_json, get_format
 from .._ingest import decode_text, extract_article, fetch
-from .._semeval import format_labels
 from ._config import ServeConfig
 from ._deps import AnalyzerDep, ConfigDep, PagesDep
 from ._middleware import REPORT_CSP
 
 router = APIRouter()
+REPORT = get_format("html")
+SEMEVAL = get_format("semeval")
+# The SemEval article id of the one article of a request.
+ARTICLE_ID = "1"
 
 
 class AnalyzeRequest(BaseModel):
@@ -104,26 +107,40 @@ def analyze_file(
     return analysis_json(name, analyzer.analyze(text, threshold, None))
 
 
-@router.post("/api/report", response_class=HTMLResponse)
-def report(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> HTMLResponse:
+def document(
+    fmt: Format[Record], record: Record, headers: dict[str, str] | None = None
+) -> Response:
+    """``record`` as one document in ``fmt``, with the format's media type."""
+    return Response(fmt.render(record), media_type=fmt.media_type, headers=headers)
+
+
+def answers(fmt: Format[Record]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of a route answering a document in ``fmt``."""
+    schema = {"schema": {"type": "string"}}
+    return {200: {"description": "Successful Response", "content": {fmt.media_type: schema}}}
+
+
+@router.post("/api/report", response_class=Response, responses=answers(REPORT))
+def report(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> Response:
     """The standalone HTML report of an analysis, as a download."""
     text, source = text_of(body, config)
-    page_html = render_html(analyzer.analyze(text, body.threshold, body.techniques), source)
-    return HTMLResponse(
-        page_html,
+    analysis = analyzer.analyze(text, body.threshold, body.techniques)
+    return document(
+        REPORT,
+        Record(source, ARTICLE_ID, analysis),
         headers={
-            "Content-Disposition": 'attachment; filename="spinscope-report.html"',
+            "Content-Disposition": f'attachment; filename="spinscope-report.{REPORT.extension}"',
             "Content-Security-Policy": REPORT_CSP,
         },
     )
 
 
-@router.post("/api/semeval", response_class=PlainTextResponse)
-def semeval(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> PlainTextResponse:
+@router.post("/api/semeval", response_class=Response, responses=answers(SEMEVAL))
+def semeval(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> Response:
     """The analysis as SemEval lines (article id ``1``)."""
-    text, _ = text_of(body, config)
+    text, source = text_of(body, config)
     analysis = analyzer.analyze(text, body.threshold, body.techniques)
-    return PlainTextResponse(format_labels(semeval_lines("1", analysis)))
+    return document(SEMEVAL, Record(source, ARTICLE_ID, analysis))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

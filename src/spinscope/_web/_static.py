@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from .._cli._commands import techniques_json
+from .._techniques import techniques_json
 from .._version import __version__
 from ._deps import ModelDep, PagesDep
 
