@@ -8,17 +8,21 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Executable, func, select
 
-from spinscope._batch import BatchOptions, run_batch
+from spinscope import Model
+from spinscope._batch import BatchOptions, Item, analyze_items, run_batch
 from spinscope._errors import InputError
-from spinscope._store import Store
+from spinscope._pipeline import Analysis
+from spinscope._store import Failure, Result, Store
 from spinscope._store._schema import analyses, articles, failures, runs
 from tests.conftest import ROOT
-from tests.fakes import FakeSpec
+from tests.fakes import FakeSpec, fake_model
 
 TEXTS = [
     "They are traitors and liars.",
@@ -38,14 +42,14 @@ def write_jsonl(path: Path, n: int, bad: bool = False) -> Path:
     return path
 
 
-def scalar(store: Store, query) -> int:
+def scalar(store: Store, query: Executable) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)
 
 
 def test_a_batch_stores_every_article_and_records_bad_ones(store: Store, tmp_path: Path) -> None:
     dump = write_jsonl(tmp_path / "d.jsonl", 10, bad=True)
-    seen = []
+    seen: list[object] = []
     summary = run_batch(
         [str(dump)], store, FakeSpec(), BatchOptions(workers=1, chunk_size=3), seen.append
     )
@@ -98,6 +102,42 @@ def test_two_worker_processes_analyze_the_same_as_one(tmp_path: Path) -> None:
     assert len(spans_by_key(two)) == 12
 
 
+def test_workers_analyze_through_the_pipe_exactly_as_analyze_does() -> None:
+    model = fake_model()
+    items = [Item(f"k{i}", f"in:{i}", text) for i, text in enumerate([*TEXTS, " ", *TEXTS])]
+    outcomes = analyze_items(model, items, threshold=0.1)
+    assert [type(o) for o in outcomes] == [Result] * 4 + [Failure] + [Result] * 4
+    for item, outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, Result):
+            assert outcome.article.key == item.key and outcome.seconds >= 0
+            assert outcome.analysis == model.analyze(str(item.content), threshold=0.1)
+        else:
+            assert (outcome.key, outcome.location, outcome.reason) == ("k4", "in:4", "is empty")
+
+
+class _Breaks(Model):
+    """Raises an internal error on the article holding "plan", once the pipe reaches it."""
+
+    def __init__(self, inner: Model) -> None:
+        self.__dict__.update(inner.__dict__)
+
+    def pipe_results(
+        self, texts: Iterable[str], *args: Any, **kwargs: Any
+    ) -> Iterator[Analysis | InputError]:
+        for text in texts:
+            if "plan" in text:
+                raise RuntimeError("boom")
+            yield from super().pipe_results([text], *args, **kwargs)
+
+
+def test_an_internal_error_fails_its_article_and_the_rest_go_on() -> None:
+    items = [Item(f"k{i}", f"in:{i}", text) for i, text in enumerate(TEXTS)]
+    outcomes = analyze_items(_Breaks(fake_model()), items)
+    assert [type(o) for o in outcomes] == [Result, Failure, Result, Failure]
+    failed = outcomes[1]
+    assert isinstance(failed, Failure) and failed.reason == "internal error: RuntimeError: boom"
+
+
 def test_bad_options_are_input_errors() -> None:
     with pytest.raises(InputError, match="workers"):
         BatchOptions(workers=0)
@@ -109,8 +149,8 @@ KILLED_RUN = """
 import sys
 from spinscope._batch import BatchOptions, run_batch
 from spinscope._store import Store
-from tests.fakes import FakeSpec
-run_batch([sys.argv[1]], Store.open(sys.argv[2]), FakeSpec(delay=0.01),
+from tests.batch.slow import SlowSpec
+run_batch([sys.argv[1]], Store.open(sys.argv[2]), SlowSpec(delay=0.01),
           BatchOptions(workers=int(sys.argv[3]), chunk_size=2))
 """
 

@@ -7,13 +7,14 @@ model once each.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .._errors import SpinscopeError
 from .._pipeline import Model, ModelConfig, default_model_path
 from .._settings import Settings
-from .._store import Failure, Result
+from .._store import ArticleRecord, Failure, Result
 from ._inputs import Item, prepare
 
 
@@ -44,22 +45,62 @@ class ModelSpec:
 def analyze_items(
     model: Model, items: list[Item], threshold: float | None = None
 ) -> list[Result | Failure]:
-    """Analyze each item; a bad one becomes a :class:`Failure` and the rest go on."""
-    out: list[Result | Failure] = []
-    for item in items:
+    """Analyze each item, in order, through :meth:`Model.pipe_results`; a bad one becomes a
+    :class:`Failure` and the rest go on.
+
+    Articles are batched on their own (no packing), so each analysis is the one
+    :meth:`Model.analyze` gives. A result's ``seconds`` is its preparation (decoding, HTML
+    extraction) plus its share of the pipe's time.
+    """
+    out: dict[int, Result | Failure] = {}
+    ready: list[tuple[int, ArticleRecord, float]] = []
+    for n, item in enumerate(items):
         t0 = time.perf_counter()
         try:
             record = prepare(item)
-            analysis = model.analyze(record.text, threshold=threshold)
-        except SpinscopeError as exc:
-            out.append(Failure(item.location, _reason(exc, item.location), item.key))
+        except Exception as exc:
+            out[n] = _failure(item, exc)
             continue
-        except Exception as exc:  # a bug must not end a million-article run
-            reason = f"internal error: {type(exc).__name__}: {exc}"
-            out.append(Failure(item.location, reason, item.key))
-            continue
-        out.append(Result(record, analysis, time.perf_counter() - t0))
-    return out
+        ready.append((n, record, time.perf_counter() - t0))
+    for n, outcome in _analyze(model, items, ready, threshold):
+        out[n] = outcome
+    return [out[n] for n in range(len(items))]
+
+
+def _analyze(
+    model: Model,
+    items: list[Item],
+    ready: list[tuple[int, ArticleRecord, float]],
+    threshold: float | None,
+) -> Iterator[tuple[int, Result | Failure]]:
+    """The outcome of each prepared article, by item index. An error the pipe raises (a
+    bug must not end a million-article run) fails the article it was working on, and the
+    pipe starts again after it."""
+    done = 0
+    while done < len(ready):
+        texts = (record.text for _, record, _ in ready[done:])
+        t0 = time.perf_counter()
+        try:
+            for found in model.pipe_results(texts, threshold=threshold, pack_articles=False):
+                n, record, prepared = ready[done]
+                done += 1
+                t1 = time.perf_counter()
+                if isinstance(found, Exception):
+                    yield n, _failure(items[n], found)
+                else:
+                    yield n, Result(record, found, prepared + t1 - t0)
+                t0 = t1
+        except Exception as exc:
+            n = ready[done][0]
+            done += 1
+            yield n, _failure(items[n], exc)
+
+
+def _failure(item: Item, exc: Exception) -> Failure:
+    """Why ``item`` failed: a spinscope error's message, or an internal error."""
+    if isinstance(exc, SpinscopeError):
+        return Failure(item.location, _reason(exc, item.location), item.key)
+    return Failure(item.location, f"internal error: {type(exc).__name__}: {exc}", item.key)
 
 
 def _reason(exc: Exception, location: str) -> str:
