@@ -37,9 +37,17 @@ class Analyzer:
         self._slots = threading.BoundedSemaphore(max(1, concurrency))
 
     def analyze(self, text: str, threshold: float | None, techniques: list[str] | None) -> Analysis:
-        """The analysis of ``text``, once a slot is free."""
+        """The analysis of ``text``, once a slot is free: :meth:`Model.pipe` over the one
+        article of a request (unpacked, so the analysis is the one ``Model.analyze`` gives).
+
+        Raises:
+            InputError: for an empty text, a bad threshold or an unknown technique.
+        """
         with self._slots:
-            return self.model.analyze(text, threshold=threshold, techniques=techniques)
+            found = self.model.pipe(
+                [text], threshold=threshold, techniques=techniques, pack_articles=False
+            )
+            return next(found)
 
 
 async def get_analyzer(request: Request) -> Analyzer:
