@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from spinscope._batch import BatchOptions, ModelSpec, run_batch
+from spinscope._pipeline import Span
 from spinscope._store import Store, get_article
 from spinscope._store._schema import analyses
 from tests.clirun import invoke
@@ -32,7 +33,9 @@ def analyses_in(db: str) -> int:
         return int(conn.execute(select(func.count()).select_from(analyses)).scalar() or 0)
 
 
-def test_batch_analyzes_a_folder_then_resumes_with_nothing_to_do(folder: Path, tmp_path: Path):
+def test_batch_analyzes_a_folder_then_resumes_with_nothing_to_do(
+    folder: Path, tmp_path: Path
+) -> None:
     db = str(tmp_path / "s.db")
     first = invoke("batch", str(folder), "--db", db, "--workers", "2")
     assert first.exit_code == 0, first.output
@@ -59,13 +62,17 @@ def test_batch_analyzes_a_folder_then_resumes_with_nothing_to_do(folder: Path, t
         (["batch", "{folder}", "--db", "/no/such/folder/s.db"], 5, "does not exist"),
     ],
 )
-def test_batch_refuses_bad_arguments_with_a_message(folder: Path, args, code, message):
+def test_batch_refuses_bad_arguments_with_a_message(
+    folder: Path, args: list[str], code: int, message: str
+) -> None:
     result = invoke(*[a.replace("{folder}", str(folder)) for a in args])
     assert result.exit_code == code
     assert message in result.output
 
 
-def test_the_ray_engine_stores_the_same_analyses_as_the_local_one(folder: Path, tmp_path: Path):
+def test_the_ray_engine_stores_the_same_analyses_as_the_local_one(
+    folder: Path, tmp_path: Path
+) -> None:
     pytest.importorskip("ray")
     local = Store.open(str(tmp_path / "local.db"))
     on_ray = Store.open(str(tmp_path / "ray.db"))
@@ -73,7 +80,7 @@ def test_the_ray_engine_stores_the_same_analyses_as_the_local_one(folder: Path, 
     summary = run_batch([str(folder)], on_ray, ModelSpec(), BatchOptions(engine="ray", workers=1))
     assert (summary.analyzed, summary.failed) == (3, 1)
 
-    def spans(store: Store) -> dict[str, tuple]:
+    def spans(store: Store) -> dict[str, tuple[Span, ...]]:
         out = {}
         for key in (f"corpus/{p.name}" for p in folder.glob("article*.txt")):
             stored = get_article(store, key)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from spinscope._errors import InputError, StoreError
 from spinscope._pipeline._analysis import Span, build_analysis
@@ -35,7 +38,7 @@ def result(
     return Result(ArticleRecord(key, text, f"title {key}", source, None, published), analysis, 0.1)
 
 
-def count(store: Store, table) -> int:
+def count(store: Store, table: Table) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
 
@@ -212,10 +215,35 @@ def test_search_matches_text_case_insensitively_and_pages(filled: Store) -> None
     assert search_articles(filled, Filters(model_id="m1"), "absent words")[0] == 0
 
 
-def test_unreachable_or_malformed_targets_are_store_errors(tmp_path) -> None:
+def test_unreachable_or_malformed_targets_are_store_errors(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot connect"):
         Store.open("postgresql://nobody@127.0.0.1:1/none")
     with pytest.raises(StoreError, match="does not exist"):
         Store.open(str(tmp_path / "missing" / "x.db"))
     with pytest.raises(StoreError, match="not a database URL"):
         Store.open("nosuchdb://x")
+
+
+# -- opening an existing store for reading ------------------------------------------------
+
+
+def test_open_existing_reads_a_filled_store_and_never_creates_one(
+    filled: Store, db_url: str, tmp_path: Path
+) -> None:
+    with Store.open_existing(db_url) as again:
+        assert again.version() == LATEST and sources(again) == sources(filled)
+    missing = tmp_path / "missing.db"
+    with pytest.raises(StoreError, match="no such file"):
+        Store.open_existing(str(missing))
+    assert not missing.exists()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello\n" * 100)
+    with pytest.raises(StoreError, match="not a database"):
+        Store.open_existing(str(notes))
+
+
+def test_open_existing_refuses_a_database_without_a_store(db_url: str) -> None:
+    if "://" not in db_url:
+        sqlite3.connect(db_url).execute("CREATE TABLE other (x)").connection.close()
+    with pytest.raises(StoreError, match="not a spinscope results store"):
+        Store.open_existing(db_url)

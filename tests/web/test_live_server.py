@@ -7,14 +7,18 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from spinscope import load_model
-from spinscope._web._app import create_app
+from spinscope._web import create_app
 
 from ..conftest import ROOT
 from ..liveserver import live
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Dialog, Page
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,7 +33,7 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: apt-get install chromium (done by .ci/run)")
     from playwright.sync_api import sync_playwright
@@ -50,14 +54,14 @@ def browser():
         browser.close()
 
 
-def analyze(page, server: str, text: str) -> None:
+def analyze(page: Page, server: str, text: str) -> None:
     page.goto(server + "/")
     page.fill("#text", text)
     page.click("#analyze")
     page.wait_for_selector("#result:not([hidden])")
 
 
-def test_paste_highlight_hover_filter_and_screenshot(browser, server):
+def test_paste_highlight_hover_filter_and_screenshot(browser: Browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 1400})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -87,7 +91,7 @@ def test_paste_highlight_hover_filter_and_screenshot(browser, server):
     assert not errors
 
 
-def test_keyboard_users_can_tab_to_spans(browser, server):
+def test_keyboard_users_can_tab_to_spans(browser: Browser, server: str) -> None:
     page = browser.new_page()
     analyze(page, server, ARTICLE)
     page.fill("#threshold", "0")
@@ -97,10 +101,15 @@ def test_keyboard_users_can_tab_to_spans(browser, server):
     assert page.locator("#tooltip").is_visible()
 
 
-def test_article_with_script_is_shown_as_text_and_never_run(browser, server):
+def test_article_with_script_is_shown_as_text_and_never_run(browser: Browser, server: str) -> None:
     page = browser.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     evil = (
         'The corrupt traitors lied. <script>window.pwned = 1; alert("x")</script> '
         '<img src=x onerror="window.pwned = 2"> <a href="javascript:alert(1)">click</a> '
@@ -116,7 +125,7 @@ def test_article_with_script_is_shown_as_text_and_never_run(browser, server):
     assert page.locator("#article script, #article img, #article a").count() == 0
 
 
-def test_phone_width_screenshot(browser, server):
+def test_phone_width_screenshot(browser: Browser, server: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     analyze(page, server, ARTICLE)
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -125,7 +134,7 @@ def test_phone_width_screenshot(browser, server):
     page.screenshot(path=str(OUTPUT / "page-phone.png"))
 
 
-def test_server_keeps_answering_while_a_client_trickles_a_body(server):
+def test_server_keeps_answering_while_a_client_trickles_a_body(server: str) -> None:
     import httpx
 
     host, port = server.removeprefix("http://").split(":")

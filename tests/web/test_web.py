@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi.testclient import TestClient
 
-from spinscope import load_model
+from spinscope import Model, load_model
 from spinscope._ingest._fetch import FetchPolicy
-from spinscope._web._app import ServeConfig, create_app
+from spinscope._web import ServeConfig, create_app
 
 from ..conftest import ROOT
 
@@ -30,12 +30,12 @@ PAGE = (
 
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> Model:
     return load_model()
 
 
 @pytest.fixture(scope="module")
-def client(model) -> TestClient:
+def client(model: Model) -> TestClient:
     return TestClient(create_app(model))
 
 
@@ -78,12 +78,12 @@ def site() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def intranet_client(model) -> TestClient:
+def intranet_client(model: Model) -> TestClient:
     policy = FetchPolicy(allow_private=True, timeout=1.0)
     return TestClient(create_app(model, ServeConfig(fetch=policy)))
 
 
-def test_analyze_text_returns_the_cli_json(client):
+def test_analyze_text_returns_the_cli_json(client: TestClient) -> None:
     response = client.post("/api/analyze", json={"text": ARTICLE, "threshold": 0})
     assert response.status_code == 200
     doc = response.json()
@@ -94,7 +94,7 @@ def test_analyze_text_returns_the_cli_json(client):
         assert ARTICLE[span["start"] : span["end"]] == span["text"]
 
 
-def test_threshold_and_technique_filter(client):
+def test_threshold_and_technique_filter(client: TestClient) -> None:
     every = client.post("/api/analyze", json={"text": ARTICLE, "threshold": 0}).json()
     names = {s["technique"] for s in every["spans"]}
     one = sorted(names)[0]
@@ -102,13 +102,13 @@ def test_threshold_and_technique_filter(client):
     assert {s["technique"] for s in only.json()["spans"]} == {one}
 
 
-def test_html_is_reduced_to_title_and_body(client):
+def test_html_is_reduced_to_title_and_body(client: TestClient) -> None:
     doc = client.post("/api/analyze", json={"html": PAGE}).json()
     assert doc["text"].startswith("Council Traitors\n\n")
     assert "Home | About" not in doc["text"] and "(c) 2026" not in doc["text"]
 
 
-def test_upload_of_text_and_html_files(client):
+def test_upload_of_text_and_html_files(client: TestClient) -> None:
     files = {"file": ("a.txt", ARTICLE.encode(), "text/plain")}
     assert client.post("/api/analyze-file", files=files).json()["text"] == ARTICLE
     files = {"file": ("a.html", PAGE.encode(), "text/html")}
@@ -128,20 +128,22 @@ def test_upload_of_text_and_html_files(client):
         ({"html": "<html><body></body></html>"}, 400),
     ],
 )
-def test_bad_requests_get_clear_json_errors(client, body, status):
+def test_bad_requests_get_clear_json_errors(
+    client: TestClient, body: dict[str, object], status: int
+) -> None:
     response = client.post("/api/analyze", json=body)
     assert response.status_code == status
     assert response.json().get("error") or response.json().get("detail")
 
 
-def test_malformed_json_is_422(client):
+def test_malformed_json_is_422(client: TestClient) -> None:
     response = client.post(
         "/api/analyze", content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 422
 
 
-def test_binary_upload_is_415_and_large_text_is_413(model):
+def test_binary_upload_is_415_and_large_text_is_413(model: Model) -> None:
     small = TestClient(create_app(model, ServeConfig(max_bytes=1000)))
     files = {"file": ("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "image/png")}
     assert small.post("/api/analyze-file", files=files).status_code == 415
@@ -153,7 +155,9 @@ def test_binary_upload_is_415_and_large_text_is_413(model):
     assert huge.status_code == 413
 
 
-def test_urls_are_fetched_from_the_intranet_only_when_allowed(client, intranet_client, site):
+def test_urls_are_fetched_from_the_intranet_only_when_allowed(
+    client: TestClient, intranet_client: TestClient, site: str
+) -> None:
     refused = client.post("/api/analyze", json={"url": site + "/article.html"})
     assert refused.status_code == 502 and "refusing" in refused.json()["error"]
     doc = intranet_client.post("/api/analyze", json={"url": site + "/article.html"}).json()
@@ -166,7 +170,9 @@ def test_urls_are_fetched_from_the_intranet_only_when_allowed(client, intranet_c
     ("path", "status"),
     [("/missing", 502), ("/image.png", 415), ("/to-file", 502), ("/slow", 504)],
 )
-def test_url_failures_have_the_right_status(intranet_client, site, path, status):
+def test_url_failures_have_the_right_status(
+    intranet_client: TestClient, site: str, path: str, status: int
+) -> None:
     response = intranet_client.post("/api/analyze", json={"url": site + path})
     assert response.status_code == status, response.json()
 
@@ -174,12 +180,12 @@ def test_url_failures_have_the_right_status(intranet_client, site, path, status)
 @pytest.mark.parametrize(
     "url", ["ftp://example.org/a", "file:///etc/passwd", "http://169.254.169.254/"]
 )
-def test_other_schemes_and_metadata_addresses_are_refused(client, url):
+def test_other_schemes_and_metadata_addresses_are_refused(client: TestClient, url: str) -> None:
     response = client.post("/api/analyze", json={"url": url})
     assert response.status_code == 502
 
 
-def test_health_techniques_docs_and_headers(client, model):
+def test_health_techniques_docs_and_headers(client: TestClient, model: Model) -> None:
     health = client.get("/api/health").json()
     assert health["model"] == model.model_id and health["version"]
     assert len(client.get("/api/techniques").json()) == 14
@@ -191,7 +197,7 @@ def test_health_techniques_docs_and_headers(client, model):
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
 
 
-def test_report_and_semeval_downloads(client):
+def test_report_and_semeval_downloads(client: TestClient) -> None:
     report = client.post("/api/report", json={"text": "<script>alert(1)</script> They lie!"})
     assert report.status_code == 200 and "&lt;script&gt;" in report.text
     assert "attachment" in report.headers["content-disposition"]
@@ -199,7 +205,7 @@ def test_report_and_semeval_downloads(client):
     assert lines and all(line.split("\t")[0] == "1" for line in lines)
 
 
-def test_concurrent_requests_share_the_model_safely(client):
+def test_concurrent_requests_share_the_model_safely(client: TestClient) -> None:
     def call(_: int) -> str:
         response = client.post("/api/analyze", json={"text": ARTICLE, "threshold": 0})
         return json.dumps(response.json()["spans"])

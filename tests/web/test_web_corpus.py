@@ -18,7 +18,7 @@ from spinscope._cli._app import app as cli
 from spinscope._errors import StoreError
 from spinscope._pipeline._analysis import Span, build_analysis
 from spinscope._store import ArticleRecord, Filters, Result, Store, build_report, get_article
-from spinscope._web._app import ServeConfig, create_app
+from spinscope._web import ServeConfig, create_app
 from spinscope._web._params import article_path
 
 from ..conftest import ROOT
@@ -40,7 +40,9 @@ ODD_KEYS = [
 PERCENT_KEYS = ["100% sure", "a%2Fb/%20%25"]
 EVIL = "<script>alert(1)</script>"
 # key, title, source, url, published, text, spans
-ROWS: list[tuple[str, str | None, str | None, str | None, str | None, str, list[tuple]]] = [
+Found = list[tuple[int, int, str, float]]
+Row = tuple[str, str | None, str | None, str | None, str | None, str, Found]
+ROWS: list[Row] = [
     (
         "a1",
         "Liars everywhere",
@@ -84,7 +86,7 @@ ALL = {r[0] for r in ROWS}
 def fill(store: Store) -> None:
     """An older model ``m0`` analyzed ``a1``; model ``m1`` (the latest) analyzed all."""
 
-    def result(row: tuple, model: str, spans: list[tuple]) -> Result:
+    def result(row: Row, model: str, spans: Found) -> Result:
         key, title, source, url, published, text, _ = row
         analysis = build_analysis(text, [Span(*s) for s in spans], model, 0.3)
         return Result(ArticleRecord(key, text, title, source, url, published), analysis, 0.01)
@@ -108,7 +110,9 @@ def keys(client: TestClient, query: str = "") -> list[str]:
     return [a["key"] for a in doc["articles"]]
 
 
-def test_corpus_json_lists_every_article_highest_score_first(client, store):
+def test_corpus_json_lists_every_article_highest_score_first(
+    client: TestClient, store: Store
+) -> None:
     doc = client.get("/api/corpus?per_page=100").json()
     assert doc["total"] == len(ALL) and {a["key"] for a in doc["articles"]} == ALL
     assert doc["filters"]["model"] == "m1" and doc["pages"] == 1
@@ -118,7 +122,8 @@ def test_corpus_json_lists_every_article_highest_score_first(client, store):
     assert a1["techniques"] == {"Loaded_Language": 2, "Name_Calling,Labeling": 1}
     assert a1["href"] == "/corpus/articles/a1" and a1["api"] == "/api/corpus/articles/a1"
     assert a1["source"] == "Daily Planet" and a1["n_spans"] == 3
-    assert a1["score"] == round(get_article(store, "a1").analysis.summary.score, 4)
+    stored = get_article(store, "a1")
+    assert stored is not None and a1["score"] == round(stored.analysis.summary.score, 4)
 
 
 @pytest.mark.parametrize(
@@ -141,11 +146,11 @@ def test_corpus_json_lists_every_article_highest_score_first(client, store):
         ("source=&technique=&from=&q=+", ALL),
     ],
 )
-def test_filters_narrow_the_listing(client, query, expected):
+def test_filters_narrow_the_listing(client: TestClient, query: str, expected: set[str]) -> None:
     assert set(keys(client, query)) == expected
 
 
-def test_pages_follow_each_other_without_gaps(client):
+def test_pages_follow_each_other_without_gaps(client: TestClient) -> None:
     everything = keys(client)
     first = client.get("/api/corpus?per_page=3&source=Odd&q=liars").json()
     assert first["total"] == 6 and first["pages"] == 2 and first["prev"] is None
@@ -173,7 +178,9 @@ def test_pages_follow_each_other_without_gaps(client):
         ("/dashboard", "top=0", "whole number"),
     ],
 )
-def test_bad_input_is_400_with_the_message_on_json_and_page(client, path, query, says):
+def test_bad_input_is_400_with_the_message_on_json_and_page(
+    client: TestClient, path: str, query: str, says: str
+) -> None:
     response = client.get(f"/api{path}?{query}")
     assert response.status_code == 400
     error = response.json()["error"]
@@ -184,7 +191,7 @@ def test_bad_input_is_400_with_the_message_on_json_and_page(client, path, query,
     assert 'name="from"' in page.text  # the form is there to correct the input
 
 
-def test_unknown_article_is_404(client):
+def test_unknown_article_is_404(client: TestClient) -> None:
     response = client.get("/api/corpus/articles/no%2Fsuch")
     assert response.status_code == 404 and "'no/such'" in response.json()["error"]
     page = client.get("/corpus/articles/no%2Fsuch")
@@ -193,19 +200,25 @@ def test_unknown_article_is_404(client):
 
 
 @pytest.mark.parametrize("key", ODD_KEYS)
-def test_odd_keys_are_encoded_whole_and_come_back(client, store, key):
+def test_odd_keys_are_encoded_whole_and_come_back(
+    client: TestClient, store: Store, key: str
+) -> None:
     listed = client.get("/api/corpus?per_page=100&source=Odd").json()["articles"]
     href = next(a["href"] for a in listed if a["key"] == key)
     assert href == article_path(key) and "/" not in href.removeprefix("/corpus/articles/")
     doc = client.get("/api" + href).json()
     assert doc["key"] == key
-    assert doc["analysis"] == json.loads(json.dumps(get_article(store, key).analysis.to_dict()))
+    stored = get_article(store, key)
+    assert stored is not None
+    assert doc["analysis"] == json.loads(json.dumps(stored.analysis.to_dict()))
     page = client.get(href)
     assert page.status_code == 200 and str(escape(key)) in page.text
     assert f'data-api="{escape("/api" + href)}"' in page.text
 
 
-def test_keys_with_percent_signs_round_trip_through_a_real_server(store, db_url):
+def test_keys_with_percent_signs_round_trip_through_a_real_server(
+    store: Store, db_url: str
+) -> None:
     import httpx
 
     fill(store)
@@ -217,7 +230,7 @@ def test_keys_with_percent_signs_round_trip_through_a_real_server(store, db_url)
             assert httpx.get(base + a["href"]).status_code == 200
 
 
-def test_article_json_has_the_record_and_the_analysis_of_the_model(client):
+def test_article_json_has_the_record_and_the_analysis_of_the_model(client: TestClient) -> None:
     doc = client.get("/api/corpus/articles/a1").json()
     assert {k: doc[k] for k in ("key", "title", "source", "url", "published")} == {
         "key": "a1",
@@ -237,7 +250,7 @@ def test_article_json_has_the_record_and_the_analysis_of_the_model(client):
 @pytest.mark.parametrize(
     "query", ["", "source=Gazette", "technique=loaded+language&from=2020-01", "source=(unknown)"]
 )
-def test_dashboard_json_is_the_report(client, store, query):
+def test_dashboard_json_is_the_report(client: TestClient, store: Store, query: str) -> None:
     doc = client.get("/api/dashboard?" + query).json()
     params = dict(p.split("=") for p in query.replace("+", " ").split("&") if p)
     filters = Filters(
@@ -257,7 +270,7 @@ def test_dashboard_json_is_the_report(client, store, query):
     }
 
 
-def test_dashboard_top_and_model(client):
+def test_dashboard_top_and_model(client: TestClient) -> None:
     assert len(client.get("/api/dashboard?top=2").json()["top_articles"]) == 2
     old = client.get("/api/dashboard?model=m0").json()
     assert old["filters"]["model"] == "m0"
@@ -277,7 +290,7 @@ def _pages(client: TestClient) -> list[str]:
     ]
 
 
-def test_html_pages_have_the_csp_local_assets_and_navigation(client):
+def test_html_pages_have_the_csp_local_assets_and_navigation(client: TestClient) -> None:
     for path in _pages(client):
         page = client.get(path)
         csp = page.headers["content-security-policy"]
@@ -294,7 +307,7 @@ def test_html_pages_have_the_csp_local_assets_and_navigation(client):
     assert "<option selected>m1</option>" in dashboard  # two models: a model choice
 
 
-def test_corpus_page_lists_results_with_a_pager(client):
+def test_corpus_page_lists_results_with_a_pager(client: TestClient) -> None:
     html = client.get("/corpus?q=liars&per_page=2").text
     total = len(ALL) - 1
     assert f"<strong>{total}</strong> articles" in html and f"page 1 of {(total + 1) // 2}" in html
@@ -308,7 +321,7 @@ def test_corpus_page_lists_results_with_a_pager(client):
     assert "<option selected>Daily Planet</option>" in chosen
 
 
-def test_stored_markup_is_shown_as_text_and_bad_urls_are_not_links(client):
+def test_stored_markup_is_shown_as_text_and_bad_urls_are_not_links(client: TestClient) -> None:
     listing = client.get("/corpus?source=<b>bold</b>").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in listing and EVIL not in listing
     assert "&lt;b&gt;bold&lt;/b&gt;" in listing and "<b>bold</b>" not in listing
@@ -318,7 +331,7 @@ def test_stored_markup_is_shown_as_text_and_bad_urls_are_not_links(client):
     assert 'href="https://planet.example/1" rel="noopener noreferrer nofollow"' in good
 
 
-def test_static_assets(client):
+def test_static_assets(client: TestClient) -> None:
     for name, media in [
         ("dashboard.js", "text/javascript"),
         ("charts.js", "text/javascript"),
@@ -333,7 +346,7 @@ def test_static_assets(client):
         assert client.get("/static/" + name).status_code == 404
 
 
-def test_an_empty_store_has_empty_pages(store, db_url):
+def test_an_empty_store_has_empty_pages(store: Store, db_url: str) -> None:
     empty = TestClient(create_app(fake_model(), ServeConfig(db=db_url)))
     assert empty.get("/api/corpus").json()["articles"] == []
     assert "<strong>0</strong> articles" in empty.get("/corpus").text
@@ -342,7 +355,7 @@ def test_an_empty_store_has_empty_pages(store, db_url):
     assert empty.get("/dashboard").status_code == 200
 
 
-def test_a_store_that_breaks_while_serving_answers_503(client, store):
+def test_a_store_that_breaks_while_serving_answers_503(client: TestClient, store: Store) -> None:
     from sqlalchemy import text
 
     with store.engine.begin() as conn:
@@ -352,7 +365,7 @@ def test_a_store_that_breaks_while_serving_answers_503(client, store):
     assert response.json()["error"].startswith("cannot read the results store")
 
 
-def test_without_a_store_the_corpus_routes_say_how_to_start():
+def test_without_a_store_the_corpus_routes_say_how_to_start() -> None:
     plain = TestClient(create_app(fake_model()))
     for path in ["/corpus", "/dashboard", "/corpus/articles/a1"]:
         page = plain.get(path)
@@ -365,7 +378,9 @@ def test_without_a_store_the_corpus_routes_say_how_to_start():
     assert '<script src="/static/app.js">' in index.text and 'id="download-json"' in index.text
 
 
-def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path, monkeypatch):
+def test_a_store_that_cannot_be_opened_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     missing = tmp_path / "missing.db"
     with pytest.raises(StoreError, match="no such file"):
         create_app(fake_model(), ServeConfig(db=str(missing)))
@@ -391,7 +406,7 @@ OUTPUT = ROOT / "test-output"
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from .corpusdemo import fill_demo
+    from ..corpusdemo import fill_demo
 
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     with Store.open(str(db)) as store:
@@ -401,7 +416,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_dashboard_draws_filters_and_links_to_highlighted_articles(demo_server):
+def test_dashboard_draws_filters_and_links_to_highlighted_articles(demo_server: str) -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: apt-get install chromium (done by .ci/run)")
     # Locator expectations, not wait_for_function: the CSP forbids evaluating strings.
