@@ -1,3 +1,7 @@
+"""The address and URL guards of fetching."""
+
+from __future__ import annotations
+
 import pytest
 
 from spinscope import SpinscopeError
@@ -20,22 +24,22 @@ from spinscope._ingest._fetch import check_address, check_url
         "224.0.0.1",
     ],
 )
-def test_internal_addresses_are_refused_by_default(address):
+def test_internal_addresses_are_refused_by_default(address: str) -> None:
     with pytest.raises(SpinscopeError, match="refusing"):
         check_address(address, allow_private=False)
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.1.1", "::1"])
-def test_intranet_switch_allows_private_addresses(address):
+def test_intranet_switch_allows_private_addresses(address: str) -> None:
     check_address(address, allow_private=True)
 
 
-def test_multicast_stays_refused_even_with_the_switch():
+def test_multicast_stays_refused_even_with_the_switch() -> None:
     with pytest.raises(SpinscopeError):
         check_address("224.0.0.1", allow_private=True)
 
 
-def test_public_addresses_pass():
+def test_public_addresses_pass() -> None:
     check_address("93.184.216.34", allow_private=False)
     check_address("2606:4700::1111", allow_private=False)
 
@@ -43,11 +47,11 @@ def test_public_addresses_pass():
 @pytest.mark.parametrize(
     "url", ["ftp://a.example/x", "file:///etc/passwd", "javascript:alert(1)", "http:///x"]
 )
-def test_only_http_urls_with_a_host_are_fetched(url):
+def test_only_http_urls_with_a_host_are_fetched(url: str) -> None:
     with pytest.raises(SpinscopeError):
         check_url(url, allow_private=False)
 
 
-def test_localhost_by_name_is_refused():
+def test_localhost_by_name_is_refused() -> None:
     with pytest.raises(SpinscopeError, match="refusing"):
         check_url("http://localhost:8000/", allow_private=False)
