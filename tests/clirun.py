@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
-from spinscope._cli._app import app
+from spinscope._cli import app
 
 
-def invoke(*args: str):
+def invoke(*args: str, input: str | None = None) -> Result:
     """Run ``spinscope ARGS``; fails the test on a traceback or an unexpected exception."""
-    result = CliRunner().invoke(app, list(args))
+    result = CliRunner().invoke(app, list(args), input=input)
     assert "Traceback" not in result.output + result.stderr
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit

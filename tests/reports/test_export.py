@@ -1,19 +1,20 @@
-"""``spinscope export``: every stored analysis, streamed page by page, as JSONL, CSV or SemEval."""
+"""``spinscope export``: every stored analysis, streamed page by page, in the analysis formats."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
 
-from spinscope._errors import InputError, StoreError
-from spinscope._reports._export import ExportFormat, export, semeval_id, write_rows
-from spinscope._semeval._corpus import parse_labels
+from spinscope._errors import InputError
+from spinscope._formats import get_format
+from spinscope._reports import ExportCount, export, record_of, semeval_id, write_rows
+from spinscope._semeval import parse_labels
 from spinscope._store import Filters, Store, iter_analyses
-from tests.clirun import invoke
 
 from ..storedata import ARTICLES, TEXT, fill, fill_random
 
@@ -28,13 +29,9 @@ SEMEVAL = [
 ]
 
 
-@pytest.fixture()
-def filled(store: Store, db_url: str) -> str:
-    fill(store)
-    return db_url
-
-
-def text_of(store, fmt, filters=None, with_text=True):
+def text_of(
+    store: Store, fmt: str, filters: Filters | None = None, with_text: bool = True
+) -> tuple[str, ExportCount]:
     buf = io.StringIO()
     count = write_rows(iter_analyses(store, filters or Filters()), fmt, buf, with_text)
     return buf.getvalue(), count
@@ -43,7 +40,7 @@ def text_of(store, fmt, filters=None, with_text=True):
 # -- reading the store --------------------------------------------------------------
 
 
-def test_every_analysis_of_the_latest_model_in_stored_order(store):
+def test_every_analysis_of_the_latest_model_in_stored_order(store: Store) -> None:
     rows = list(iter_analyses(fill(store), Filters()))
     assert [r.article.key for r in rows] == [a.key for a, _ in ARTICLES]
     assert {r.model_id for r in rows} == {"m1"}
@@ -59,17 +56,17 @@ def test_every_analysis_of_the_latest_model_in_stored_order(store):
 
 
 @pytest.mark.parametrize("page_size", [1, 2, 3, 5, 6])
-def test_pages_join_up_whatever_their_size(store, page_size):
+def test_pages_join_up_whatever_their_size(store: Store, page_size: int) -> None:
     fill(store)
     whole = list(iter_analyses(store, Filters()))
     assert list(iter_analyses(store, Filters(), page_size=page_size)) == whole
 
 
-def test_streams_one_page_at_a_time(store):
+def test_streams_one_page_at_a_time(store: Store) -> None:
     fill_random(store, 50)
     statements: list[str] = []
 
-    def seen(conn, cursor, statement, *args):
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
         if "FROM analyses" in statement and "JOIN articles" in statement:
             statements.append(statement)
 
@@ -86,7 +83,7 @@ def test_streams_one_page_at_a_time(store):
         event.remove(store.engine, "before_cursor_execute", seen)
 
 
-def test_filters_apply_to_articles_and_their_spans(store):
+def test_filters_apply_to_articles_and_their_spans(store: Store) -> None:
     fill(store)
     rows = list(iter_analyses(store, Filters(techniques=("Loaded_Language",))))
     assert [r.article.key for r in rows] == ["ptc/article111.txt", "article222", "plain-key"]
@@ -101,8 +98,8 @@ def test_filters_apply_to_articles_and_their_spans(store):
     ]
 
 
-def test_an_empty_store_exports_nothing(store):
-    out, count = text_of(store, ExportFormat.csv)
+def test_an_empty_store_exports_nothing(store: Store) -> None:
+    out, count = text_of(store, "csv")
     assert out.splitlines() == ["key,source,published,technique,start,end,confidence,fragment"]
     assert (count.articles, count.spans) == (0, 0)
 
@@ -110,8 +107,25 @@ def test_an_empty_store_exports_nothing(store):
 # -- formats --------------------------------------------------------------------------
 
 
-def test_jsonl_one_object_per_article(store):
-    out, count = text_of(fill(store), ExportFormat.jsonl)
+def test_a_stored_row_is_the_record_analyze_writes(store: Store) -> None:
+    row = next(iter_analyses(fill(store), Filters()))
+    record = record_of(row)
+    assert (record.source, record.article_id) == ("ptc/article111.txt", "111")
+    assert record.analysis.spans == row.spans and record.analysis.text == TEXT
+    assert record.analysis.summary.score == row.score
+    assert record.analysis.summary.counts == {"Loaded_Language": 2, "Name_Calling,Labeling": 1}
+    assert record.stored is not None and record.stored.publisher == "Daily Planet"
+    assert record.stored.analyzed_at == row.created_at
+    assert get_format("semeval").render(record) == "\n".join(SEMEVAL[:3]) + "\n"
+
+
+def test_only_the_export_formats_are_exported(store: Store) -> None:
+    with pytest.raises(InputError, match="use one of jsonl, csv, semeval"):
+        text_of(fill(store), "html")
+
+
+def test_jsonl_one_object_per_article(store: Store) -> None:
+    out, count = text_of(fill(store), "jsonl")
     docs = [json.loads(line) for line in out.splitlines()]
     assert len(docs) == count.articles == 5 and count.spans == 7
     first = docs[0]
@@ -132,14 +146,14 @@ def test_jsonl_one_object_per_article(store):
     assert docs[4]["source"] is None and docs[4]["published"] is None
 
 
-def test_jsonl_without_text(store):
-    out, _ = text_of(fill(store), ExportFormat.jsonl, with_text=False)
+def test_jsonl_without_text(store: Store) -> None:
+    out, _ = text_of(fill(store), "jsonl", with_text=False)
     doc = json.loads(out.splitlines()[0])
     assert "text" not in doc and doc["spans"][0]["text"] == "Vile"
 
 
-def test_csv_one_row_per_span(store):
-    out, count = text_of(fill(store), ExportFormat.csv)
+def test_csv_one_row_per_span(store: Store) -> None:
+    out, count = text_of(fill(store), "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == count.spans == 7
     assert rows[2] == {
@@ -155,8 +169,8 @@ def test_csv_one_row_per_span(store):
     assert rows[-1]["source"] == "" and rows[-1]["fragment"] == "liars"
 
 
-def test_semeval_lines_parse_back(store):
-    out, _ = text_of(fill(store), ExportFormat.semeval)
+def test_semeval_lines_parse_back(store: Store) -> None:
+    out, _ = text_of(fill(store), "semeval")
     assert out.splitlines() == SEMEVAL
     labels = parse_labels(out, "export")
     assert [(lb.article_id, lb.technique) for lb in labels][:2] == [
@@ -178,95 +192,26 @@ def test_semeval_lines_parse_back(store):
         ("with\ttab", "with tab"),
     ],
 )
-def test_semeval_ids(key, expected):
+def test_semeval_ids(key: str, expected: str) -> None:
     assert semeval_id(key) == expected
 
 
-def test_a_file_appears_only_when_complete(store, tmp_path):
+def test_a_file_appears_only_when_complete(store: Store, tmp_path: Path) -> None:
     fill(store)
     (tmp_path / "out").mkdir()
     out = tmp_path / "out" / "spans.tsv"
-    count = export(store, Filters(), ExportFormat.semeval, out)
+    count = export(store, Filters(), "semeval", out)
     assert out.read_text().splitlines() == SEMEVAL and count.spans == 7
     assert list(out.parent.iterdir()) == [out]
 
 
-def test_an_unwritable_output_is_an_input_error(store, tmp_path):
+def test_an_unwritable_output_is_an_input_error(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot write"):
-        export(fill(store), Filters(), ExportFormat.csv, tmp_path / "no" / "such" / "x.csv")
+        export(fill(store), Filters(), "csv", tmp_path / "no" / "such" / "x.csv")
 
 
-def test_a_large_store_exports_every_article_once(store):
+def test_a_large_store_exports_every_article_once(store: Store) -> None:
     fill_random(store, 450)
-    out, count = text_of(store, ExportFormat.jsonl)
+    out, count = text_of(store, "jsonl")
     keys = [json.loads(line)["key"] for line in out.splitlines()]
     assert count.articles == len(set(keys)) == 450
-
-
-# -- command line ---------------------------------------------------------------------
-
-
-def test_cli_export_jsonl_by_default(filled):
-    result = invoke("export", "--db", filled)
-    assert result.exit_code == 0
-    assert [json.loads(line)["key"] for line in result.stdout.splitlines()] == [
-        a.key for a, _ in ARTICLES
-    ]
-    assert "exported 5 analyses (7 spans)" in result.stderr
-
-
-def test_cli_export_semeval_file_with_filters(filled, tmp_path):
-    out = tmp_path / "tc.tsv"
-    result = invoke(
-        "export",
-        "--db",
-        filled,
-        "-f",
-        "semeval",
-        "-o",
-        str(out),
-        "--source",
-        "Daily Planet",
-        "--from",
-        "2020-01-10",
-        "-t",
-        "doubt",
-    )
-    assert result.exit_code == 0
-    assert out.read_text() == "222\tDoubt\t12\t35\n"
-    assert result.stdout == ""
-
-
-def test_cli_export_csv_of_another_model(filled):
-    result = invoke("export", "--db", filled, "-f", "csv", "--model", "m0")
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(r["technique"], r["fragment"]) for r in rows] == [("Slogans", "Rise up now!")]
-
-
-def test_cli_export_no_text(filled):
-    result = invoke("export", "--db", filled, "--no-text")
-    assert all("text" not in json.loads(line) for line in result.stdout.splitlines())
-
-
-@pytest.mark.parametrize(
-    ("args", "code", "message"),
-    [
-        (["--from", "2020-02-30"], 2, "use YYYY-MM or YYYY-MM-DD"),
-        (["-t", "nonsense"], 2, "unknown technique 'nonsense'"),
-    ],
-)
-def test_cli_export_bad_input(filled, args, code, message):
-    result = invoke("export", "--db", filled, *args)
-    assert result.exit_code == code
-    assert message in " ".join(result.stderr.split())
-
-
-def test_cli_export_missing_db(tmp_path):
-    result = invoke("export", "--db", str(tmp_path / "none.db"))
-    assert result.exit_code == StoreError.exit_code
-    assert "no such file" in " ".join(result.stderr.split())
-    assert not (tmp_path / "none.db").exists()
-
-
-def test_cli_export_bad_format(filled):
-    assert invoke("export", "--db", filled, "-f", "xml").exit_code == 2

@@ -1,8 +1,8 @@
 """Charts of a :class:`Report`: techniques per source, over time, and in total.
 
 Each chart is two steps: a pure function shaping the report's rows into what is drawn
-(tested on its own, empty store included), and a drawing function. matplotlib is imported
-inside the drawing functions, so ``import spinscope`` and ``--help`` stay fast, and only
+(:mod:`._chart_data`), and a drawing function here. matplotlib is imported inside the
+drawing functions, so ``import spinscope`` and ``--help`` stay fast, and only
 ``matplotlib.figure.Figure`` is used (rendered by the Agg canvas), never pyplot's global
 state, so charts can be drawn from any thread. Every technique keeps its colour from
 :mod:`spinscope._techniques` in every chart (and in the terminal and HTML views).
@@ -11,141 +11,25 @@ state, so charts can be drawn from any thread. Every technique keeps its colour 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import InputError
-from .._store import Report
-from .._techniques import TECHNIQUES, get_technique
+from .._techniques import get_technique
+from ._chart_data import (
+    TOP_SOURCES,
+    TOP_TECHNIQUES,
+    SourceShares,
+    month_series,
+    source_shares,
+    technique_totals,
+)
 
-TOP_SOURCES = 12
-TOP_TECHNIQUES = 6
-FORMATS = ("png", "svg")
+if TYPE_CHECKING:
+    from .._store import Report
 
-
-@dataclass(frozen=True)
-class SourceShares:
-    """Rows of the per-source chart: the share of each technique in each source's spans.
-
-    Attributes:
-        sources: The sources shown, most articles first.
-        articles: Articles analyzed per shown source.
-        techniques: The stacked techniques, most frequent overall first.
-        shares: ``shares[i][j]``: share of technique ``j`` in source ``i``'s spans.
-        hidden: How many sources with spans are left out.
-    """
-
-    sources: list[str]
-    articles: list[int]
-    techniques: list[str]
-    shares: list[list[float]]
-    hidden: int
-
-
-@dataclass(frozen=True)
-class MonthSeries:
-    """Rows of the over-time chart.
-
-    Attributes:
-        months: Every month with spans, in order (``YYYY-MM``).
-        spans: All spans per month.
-        techniques: The techniques drawn, most frequent first.
-        shares: ``shares[technique][i]``: its share of month ``i``'s spans.
-    """
-
-    months: list[str]
-    spans: list[int]
-    techniques: list[str]
-    shares: dict[str, list[float]]
-
-
-def source_shares(report: Report, top: int = TOP_SOURCES) -> SourceShares:
-    """The ``top`` sources by articles analyzed, with their technique shares.
-
-    Example:
-        >>> from spinscope._store import Filters, Store, build_report
-        >>> source_shares(build_report(Store.open("sqlite://"), Filters())).sources
-        []
-    """
-    cells: dict[str, dict[str, float]] = {}
-    for r in report.sources:
-        cells.setdefault(r["source"], {})[r["technique"]] = r["share"]
-    ranked = sorted(
-        (r for r in report.coverage if r["source"] in cells),
-        key=lambda r: (-r["articles"], r["source"]),
-    )
-    shown = ranked[:top]
-    totals: dict[str, int] = {}
-    for r in report.sources:
-        if any(r["source"] == s["source"] for s in shown):
-            totals[r["technique"]] = totals.get(r["technique"], 0) + r["spans"]
-    techniques = sorted((t for t, n in totals.items() if n), key=lambda t: (-totals[t], t))
-    return SourceShares(
-        [r["source"] for r in shown],
-        [int(r["articles"]) for r in shown],
-        techniques,
-        [[cells[r["source"]].get(t, 0.0) for t in techniques] for r in shown],
-        len(ranked) - len(shown),
-    )
-
-
-def month_series(report: Report, top: int = TOP_TECHNIQUES) -> MonthSeries:
-    """Per month, all spans and the share of each of the ``top`` techniques over the period.
-
-    Example:
-        >>> from spinscope._store import Filters, Store, build_report
-        >>> month_series(build_report(Store.open("sqlite://"), Filters())).months
-        []
-    """
-    months = sorted({r["month"] for r in report.months})
-    index = {m: i for i, m in enumerate(months)}
-    spans = [0] * len(months)
-    totals: dict[str, int] = {}
-    for r in report.months:
-        spans[index[r["month"]]] += r["spans"]
-        totals[r["technique"]] = totals.get(r["technique"], 0) + r["spans"]
-    techniques = sorted(totals, key=lambda t: (-totals[t], t))[:top]
-    shares = {t: [0.0] * len(months) for t in techniques}
-    for r in report.months:
-        if r["technique"] in shares:
-            shares[r["technique"]][index[r["month"]]] = r["share"]
-    return MonthSeries(months, spans, techniques, shares)
-
-
-@dataclass(frozen=True)
-class TechniqueTotal:
-    """One bar of the totals chart."""
-
-    technique: str
-    spans: int
-    share: float
-    articles: int
-
-
-def technique_totals(report: Report) -> list[TechniqueTotal]:
-    """Spans, share and articles of every technique the filters allow, most spans first.
-
-    Techniques without spans are kept (with 0): their absence is a finding too.
-
-    Example:
-        >>> from spinscope._store import Filters, Store, build_report
-        >>> rows = technique_totals(build_report(Store.open("sqlite://"), Filters()))
-        >>> len(rows), rows[0].spans
-        (14, 0)
-    """
-    found = {r["technique"]: r for r in report.techniques}
-    wanted = report.filters.techniques or tuple(t.name for t in TECHNIQUES)
-    rows = [
-        TechniqueTotal(t, int(r["spans"]), float(r["share"]), int(r["articles"]))
-        if (r := found.get(t))
-        else TechniqueTotal(t, 0, 0.0, 0)
-        for t in wanted
-    ]
-    return sorted(rows, key=lambda r: (-r.spans, r.technique))
-
-
-# -- drawing -------------------------------------------------------------------------
+# The file formats charts are drawn in.
+CHART_FORMATS = ("png", "svg")
 
 
 def _subtitle(report: Report) -> str:
@@ -203,25 +87,9 @@ def _style(ax: Any) -> None:
     ax.tick_params(labelsize=9)
 
 
-def sources_chart(report: Report, top: int = TOP_SOURCES) -> Any:
-    """Horizontal bars, one per source, stacked by the share of each technique in its spans.
-
-    Example:
-        >>> from spinscope._store import Filters, Store, build_report
-        >>> fig = sources_chart(build_report(Store.open("sqlite://"), Filters()))
-        >>> fig.axes[0].texts[0].get_text()
-        'The store holds no analyses'
-    """
-    data = source_shares(report, top)
-    n = len(data.sources)
-    fig = _figure(11, 2.6 + 0.42 * max(n, 3), "Propaganda techniques per source")
-    ax = fig.add_subplot()
-    ax.set_title(_subtitle(report), loc="left", fontsize=9, color="0.35")
-    if not n:
-        _empty(fig, ax, report)
-        return fig
-    ys = list(range(n))[::-1]  # the source with the most articles on top
-    left = [0.0] * n
+def _stacked_bars(ax: Any, ys: list[int], data: SourceShares) -> None:
+    """A bar per source at ``ys``, stacked by technique, each wide segment labelled (%)."""
+    left = [0.0] * len(ys)
     for j, name in enumerate(data.techniques):
         tech = get_technique(name)
         widths = [row[j] * 100 for row in data.shares]
@@ -248,6 +116,27 @@ def sources_chart(report: Report, top: int = TOP_SOURCES) -> Any:
                     color=_ink(tech.color),
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
+
+
+def sources_chart(report: Report, top: int = TOP_SOURCES) -> Any:
+    """Horizontal bars, one per source, stacked by the share of each technique in its spans.
+
+    Example:
+        >>> from spinscope._store import Filters, Store, build_report
+        >>> fig = sources_chart(build_report(Store.open("sqlite://"), Filters()))
+        >>> fig.axes[0].texts[0].get_text()
+        'The store holds no analyses'
+    """
+    data = source_shares(report, top)
+    n = len(data.sources)
+    fig = _figure(11, 2.6 + 0.42 * max(n, 3), "Propaganda techniques per source")
+    ax = fig.add_subplot()
+    ax.set_title(_subtitle(report), loc="left", fontsize=9, color="0.35")
+    if not n:
+        _empty(fig, ax, report)
+        return fig
+    ys = list(range(n))[::-1]  # the source with the most articles on top
+    _stacked_bars(ax, ys, data)
     ax.set_yticks(ys, [_short(s) for s in data.sources])
     for y, count in zip(ys, data.articles, strict=True):
         ax.text(101, y, f"{count:,} art.", va="center", fontsize=8, color="0.35")
@@ -371,7 +260,7 @@ def save(fig: Any, path: Path) -> Path:
         InputError: for another suffix or an unwritable path.
     """
     fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
+    if fmt not in CHART_FORMATS:
         raise InputError(f"{path}: charts are .png or .svg files")
     # No timestamp in the file: the same report gives the same SVG.
     metadata = {"Date": None} if fmt == "svg" else {}
@@ -395,7 +284,7 @@ def write_charts(report: Report, folder: Path, fmt: str = "png") -> list[Path]:
         >>> [p.name for p in write_charts(r, Path(tempfile.mkdtemp()), "svg")]
         ['techniques.svg', 'sources.svg', 'months.svg']
     """
-    if fmt not in FORMATS:
+    if fmt not in CHART_FORMATS:
         raise InputError(f"chart format {fmt!r}: use png or svg")
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -16,11 +16,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .._errors import InputError
-from .._store import Report
 from .._techniques import get_technique
+
+if TYPE_CHECKING:
+    from .._store import Report
 
 # Columns of each section when written on its own; the tidy file uses their union.
 SECTION_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -1,9 +1,10 @@
-"""``spinscope export``: every stored analysis as JSONL, CSV or SemEval lines, streamed.
+"""``spinscope export``: every stored analysis in an analysis format, streamed.
 
-The store is read a page at a time (:func:`spinscope._store.iter_analyses`) and each
-analysis is written as soon as it is read, so memory stays flat however large the store.
-
-Formats:
+The store is read a page at a time (:func:`spinscope._store.iter_analyses`); each row
+becomes the same :class:`~spinscope._formats.Record` that ``spinscope analyze`` writes
+(:func:`record_of`) and is written as soon as it is read, so memory stays flat however
+large the store. The formats are those of :data:`spinscope._formats.FORMATS` that list
+``export`` among their commands:
 
 * ``jsonl``: one object per article: key, title, source, url, published, model,
   threshold, score, coverage, n_spans, spans (start, end, technique, confidence, text)
@@ -16,40 +17,23 @@ Formats:
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .._errors import InputError
-from .._semeval import Label
-from .._store import AnalysisRow, Filters, Store, iter_analyses
+from .._formats import Record, Stored, Target, get_format
+from .._pipeline import Analysis, Summary
 
-CSV_COLUMNS = (
-    "key",
-    "source",
-    "published",
-    "technique",
-    "start",
-    "end",
-    "confidence",
-    "fragment",
-)
+if TYPE_CHECKING:
+    from .._store import AnalysisRow, Filters, Store
+
 _ARTICLE_KEY = re.compile(r"(?:^|[/\\])article(\d+)(?:\.[A-Za-z0-9]+)?$")
-
-
-class ExportFormat(StrEnum):
-    """Formats of ``spinscope export``."""
-
-    jsonl = "jsonl"
-    csv = "csv"
-    semeval = "semeval"
 
 
 @dataclass
@@ -88,117 +72,85 @@ def semeval_id(key: str) -> str:
     return re.sub(r"[\t\r\n]", " ", key)
 
 
-def row_json(row: AnalysisRow, with_text: bool = True) -> dict[str, Any]:
-    """The JSONL object of one stored analysis.
+def record_of(row: AnalysisRow) -> Record:
+    """A stored analysis as the formats' :class:`Record`: its key as the source, the
+    stored spans and figures (no sentences or passages: the store keeps none), and what
+    the store holds about the article.
 
     Example:
-        >>> from spinscope._pipeline._analysis import Span
-        >>> from spinscope._store import ArticleRecord
-        >>> a = ArticleRecord("k", "Lies!", source="S")
+        >>> from spinscope._pipeline import Span
+        >>> from spinscope._store import AnalysisRow, ArticleRecord
+        >>> a = ArticleRecord("x/article5.txt", "Lies!", source="S")
         >>> row = AnalysisRow(a, "m", 0.3, 0.9, 0.8, "2020", (Span(0, 4, "Slogans", 0.9),))
-        >>> row_json(row)["spans"][0]["text"]
-        'Lies'
+        >>> r = record_of(row)
+        >>> r.source, r.article_id, r.analysis.summary.score, r.stored.publisher
+        ('x/article5.txt', '5', 0.9, 'S')
     """
     a = row.article
-    doc: dict[str, Any] = {
-        "key": a.key,
-        "title": a.title,
-        "source": a.source,
-        "url": a.url,
-        "published": a.published,
-        "model": row.model_id,
-        "threshold": row.threshold,
-        "analyzed_at": row.created_at,
-        "score": round(row.score, 4),
-        "coverage": round(row.coverage, 4),
-        "n_spans": len(row.spans),
-        "spans": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "technique": s.technique,
-                "confidence": round(s.confidence, 4),
-                "text": a.text[s.start : s.end],
-            }
-            for s in row.spans
-        ],
-    }
-    if with_text:
-        doc["text"] = a.text
-    return doc
+    counts = dict(Counter(s.technique for s in row.spans).most_common())
+    summary = Summary(row.score, row.coverage, counts)
+    analysis = Analysis(a.text, row.spans, (), summary, row.model_id, row.threshold)
+    stored = Stored(a.title, a.source, a.url, a.published, row.created_at)
+    return Record(a.key, semeval_id(a.key), analysis, stored)
 
 
 def write_rows(
-    rows: Iterable[AnalysisRow], fmt: ExportFormat, out: TextIO, with_text: bool = True
+    rows: Iterable[AnalysisRow], fmt: str, out: TextIO, with_text: bool = True
 ) -> ExportCount:
-    """Write ``rows`` to ``out`` in ``fmt`` as they come; how many articles and spans.
+    """Write ``rows`` to ``out`` in the format called ``fmt`` as they come; how many
+    articles and spans.
+
+    Raises:
+        InputError: for a format that ``export`` does not offer.
 
     Example:
         >>> import io
-        >>> from spinscope._pipeline._analysis import Span
-        >>> from spinscope._store import ArticleRecord
+        >>> from spinscope._pipeline import Span
+        >>> from spinscope._store import AnalysisRow, ArticleRecord
         >>> a = ArticleRecord("article5.txt", "Lies!")
         >>> row = AnalysisRow(a, "m", 0.3, 0.9, 0.8, "2020", (Span(0, 4, "Slogans", 0.9),))
         >>> buf = io.StringIO()
-        >>> write_rows([row], ExportFormat.semeval, buf)
+        >>> write_rows([row], "semeval", buf)
         ExportCount(articles=1, spans=1)
         >>> buf.getvalue()
         '5\\tSlogans\\t0\\t4\\n'
     """
+    write = get_format(fmt, "export").writer(Target(out, many=True, with_text=with_text))
     count = ExportCount()
-    writer = None
-    if fmt is ExportFormat.csv:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
     for row in rows:
         count.articles += 1
         count.spans += len(row.spans)
-        a = row.article
-        if fmt is ExportFormat.jsonl:
-            out.write(json.dumps(row_json(row, with_text), ensure_ascii=False) + "\n")
-        elif writer is not None:
-            for s in row.spans:
-                writer.writerow(
-                    (
-                        a.key,
-                        a.source or "",
-                        a.published or "",
-                        s.technique,
-                        s.start,
-                        s.end,
-                        round(s.confidence, 4),
-                        a.text[s.start : s.end],
-                    )
-                )
-        else:
-            ident = semeval_id(a.key)
-            for s in row.spans:
-                out.write(Label(ident, s.start, s.end, s.technique).to_line() + "\n")
+        write(record_of(row))
     return count
 
 
 def export(
     store: Store,
     filters: Filters,
-    fmt: ExportFormat,
+    fmt: str,
     output: Path | None,
     with_text: bool = True,
 ) -> ExportCount:
-    """Export every analysis matching ``filters`` to ``output`` (standard output if ``None``).
+    """Export every analysis matching ``filters`` in the format called ``fmt`` to
+    ``output`` (standard output if ``None``).
 
     A file is written under a temporary name and renamed when complete, so an interrupted
     export never leaves a truncated file that looks finished.
 
     Raises:
-        InputError: when ``output`` cannot be written.
+        InputError: for an unknown format, or when ``output`` cannot be written.
 
     Example:
         >>> import io, contextlib
+        >>> from spinscope._store import Filters, Store
         >>> with contextlib.redirect_stdout(io.StringIO()):
-        ...     count = export(Store.open("sqlite://"), Filters(), ExportFormat.jsonl, None)
+        ...     count = export(Store.open("sqlite://"), Filters(), "jsonl", None)
         >>> count
         ExportCount(articles=0, spans=0)
     """
+    from .._store import iter_analyses
+
+    get_format(fmt, "export")
     rows = iter_analyses(store, filters)
     if output is None:
         return write_rows(rows, fmt, sys.stdout, with_text)

