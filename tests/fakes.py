@@ -2,20 +2,27 @@
 
 The fake tagger marks every token of ``LOADED`` as a span; the fake span head answers
 Repetition for phrases that occur more than once in the article, Loaded_Language otherwise.
+All three implement :class:`spinscope._pipeline.InferenceSession`; each row of their output
+depends on that row of input alone, so how windows are batched never changes a result.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from tokenizers import Tokenizer, normalizers, pre_tokenizers
 from tokenizers.models import WordLevel
 
-from spinscope import Model, ModelConfig, Settings
+from spinscope import Analysis, InputError, Model, ModelConfig, Settings
 from spinscope._batch import ModelSpec
+
+Array = npt.NDArray[Any]
 
 WORDS = ["the", "they", "are", "and", "our", "a", "of", "to", "is", "city", "save", "this", "plan"]
 LOADED = ["traitors", "liars", "disgrace", "shameful", "cronies"]
@@ -37,12 +44,16 @@ def fake_tokenizer() -> Tokenizer:
 
 
 class FakeTagger:
+    """Records the shape of every batch it runs."""
+
     def __init__(self) -> None:
         self.calls = 0
+        self.shapes: list[tuple[int, int]] = []
 
-    def run(self, outputs, feeds):
+    def run(self, output_names: list[str], input_feed: dict[str, Array]) -> list[Array]:
         self.calls += 1
-        ids = feeds["input_ids"]
+        ids = input_feed["input_ids"]
+        self.shapes.append((ids.shape[0], ids.shape[1]))
         inside = ids >= 100
         probs = np.zeros((*ids.shape, 3), dtype=np.float32)
         probs[..., 0] = np.where(inside, 0.1, 0.9)
@@ -57,16 +68,16 @@ class FakeTagger:
 class FakeE2EHead:
     """Echoes the classification probabilities and adds Loaded_Language at 0.5."""
 
-    def run(self, outputs, feeds):
-        x = feeds["x"]
+    def run(self, output_names: list[str], input_feed: dict[str, Array]) -> list[Array]:
+        x = input_feed["x"]
         labels = x[:, -14:].copy()
         labels[:, LOADED_LANGUAGE] = np.maximum(labels[:, LOADED_LANGUAGE], 0.5)
         return [labels]
 
 
 class FakeSpanHead:
-    def run(self, outputs, feeds):
-        x = feeds["x"]
+    def run(self, output_names: list[str], input_feed: dict[str, Array]) -> list[Array]:
+        x = input_feed["x"]
         assert x.shape[1] == 3 * HIDDEN + 11
         probs = np.full((len(x), 14), 0.01, dtype=np.float32)
         repeated = x[:, 3 * HIDDEN] > np.log1p(1.5)
@@ -79,7 +90,8 @@ def fake_model(
     settings: Settings | None = None,
     label_floor: float = 0.6,
     model_id: str = "fake-model",
-    **config,
+    tagger: FakeTagger | None = None,
+    **config: Any,
 ) -> Model:
     cfg = ModelConfig(
         model_id,
@@ -99,7 +111,7 @@ def fake_model(
         Path("fake"),
         cfg,
         fake_tokenizer(),
-        FakeTagger(),
+        tagger or FakeTagger(),
         FakeSpanHead(),
         FakeE2EHead(),
         settings or Settings(),
@@ -131,6 +143,24 @@ class _SlowModel(Model):
         self.__dict__.update(inner.__dict__)
         self._delay = delay
 
-    def analyze(self, text, threshold=None, techniques=None):
+    def analyze(
+        self, text: str, threshold: float | None = None, techniques: list[str] | None = None
+    ) -> Analysis:
         time.sleep(self._delay)
         return super().analyze(text, threshold, techniques)
+
+    def pipe_results(
+        self,
+        texts: Iterable[str],
+        batch_size: int | None = None,
+        threshold: float | None = None,
+        techniques: list[str] | None = None,
+        pack_articles: bool = False,
+    ) -> Iterator[Analysis | InputError]:
+        results = super().pipe_results(texts, batch_size, threshold, techniques, pack_articles)
+        return self._slowly(results)
+
+    def _slowly(self, results: Iterator[Analysis | InputError]) -> Iterator[Analysis | InputError]:
+        for result in results:
+            time.sleep(self._delay)
+            yield result

@@ -1,16 +1,16 @@
 import pytest
 
-from spinscope import Span
+from spinscope import Analysis, Span
 from spinscope._pipeline._analysis import build_analysis
 
 TEXT = "Calm opening sentence. They are traitors and liars!\nSave our city!"
 
 
-def make(spans):
+def make(spans: list[Span]) -> Analysis:
     return build_analysis(TEXT, spans, "m1", 0.2)
 
 
-def test_sentence_score_is_chance_that_one_span_is_right():
+def test_sentence_score_is_chance_that_one_span_is_right() -> None:
     a = make(
         [Span(32, 40, "Name_Calling,Labeling", 0.5), Span(45, 50, "Name_Calling,Labeling", 0.5)]
     )
@@ -19,7 +19,7 @@ def test_sentence_score_is_chance_that_one_span_is_right():
     assert a.sentences[1].techniques == ("Name_Calling,Labeling",)
 
 
-def test_summary_counts_coverage_and_score():
+def test_summary_counts_coverage_and_score() -> None:
     a = make(
         [
             Span(32, 40, "Name_Calling,Labeling", 0.8),
@@ -33,13 +33,13 @@ def test_summary_counts_coverage_and_score():
     assert "3 fragments using 3 techniques" in a.summary.line()
 
 
-def test_filtered_drops_spans_below_threshold_and_other_techniques():
+def test_filtered_drops_spans_below_threshold_and_other_techniques() -> None:
     a = make([Span(32, 40, "Name_Calling,Labeling", 0.8), Span(52, 66, "Slogans", 0.3)])
     assert [s.technique for s in a.filtered(threshold=0.5).spans] == ["Name_Calling,Labeling"]
     assert [s.technique for s in a.filtered(techniques=["slogans"]).spans] == ["Slogans"]
 
 
-def test_to_dict_gives_exact_fragments_and_definitions():
+def test_to_dict_gives_exact_fragments_and_definitions() -> None:
     a = make([Span(32, 40, "Name_Calling,Labeling", 0.8)])
     d = a.to_dict()
     assert d["spans"][0]["text"] == "traitors" == TEXT[32:40]
@@ -47,7 +47,7 @@ def test_to_dict_gives_exact_fragments_and_definitions():
     assert d["summary"]["spans"] == 1 and d["model"] == "m1"
 
 
-def test_no_spans_gives_zero_scores():
+def test_no_spans_gives_zero_scores() -> None:
     a = make([])
     assert a.summary.score == 0 and a.summary.coverage == 0
     assert a.summary.line().startswith("0 fragments")

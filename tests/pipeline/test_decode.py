@@ -21,27 +21,27 @@ def probs(tags: str) -> np.ndarray:
     return np.array([table[t] for t in tags], dtype=np.float32)
 
 
-def test_decode_groups_inside_tokens_into_spans():
+def test_decode_groups_inside_tokens_into_spans() -> None:
     assert [(a, b) for a, b, _ in decode_bio(probs("OBIIOBOI"))] == [(1, 4), (5, 6), (7, 8)]
 
 
-def test_decode_splits_touching_spans_at_a_beginning():
+def test_decode_splits_touching_spans_at_a_beginning() -> None:
     assert [(a, b) for a, b, _ in decode_bio(probs("BIBI"))] == [(0, 2), (2, 4)]
 
 
-def test_decode_threshold_controls_what_is_inside():
+def test_decode_threshold_controls_what_is_inside() -> None:
     p = np.array([[0.6, 0.2, 0.2]], dtype=np.float32)
     assert decode_bio(p, 0.5) == []
     assert len(decode_bio(p, 0.3)) == 1
 
 
-def test_decode_confidence_is_mean_inside_probability():
+def test_decode_confidence_is_mean_inside_probability() -> None:
     ((_, _, conf),) = decode_bio(probs("BI"))
     assert abs(conf - 0.9) < 1e-6
 
 
 @given(st.text(alphabet="ab ,.\n", min_size=1, max_size=40), st.data())
-def test_snap_keeps_whole_words_and_trims_separators(text, data):
+def test_snap_keeps_whole_words_and_trims_separators(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     snapped = snap_to_words(text, start, end)
@@ -66,40 +66,42 @@ def test_snap_keeps_whole_words_and_trims_separators(text, data):
         ("and stooge ‘opposition’ leaders", "stooge ‘", "stooge"),
     ],
 )
-def test_snap_balances_quotes(text, selected, want):
+def test_snap_balances_quotes(text: str, selected: str, want: str | None) -> None:
     start = text.index(selected)
     got = snap_to_words(text, start, start + len(selected))
     assert (text[got[0] : got[1]] if got else None) == want
 
 
-def test_snap_widens_a_cut_word():
+def test_snap_widens_a_cut_word() -> None:
     assert snap_to_words("a shameful lie", 4, 9) == (2, 10)
 
 
-def test_snap_keeps_hyphenated_and_possessive_words_whole():
+def test_snap_keeps_hyphenated_and_possessive_words_whole() -> None:
     text = "a revolutionary counter-offensive and Guaido’s call"
     start = text.index("counter")
     got = snap_to_words(text, start, start + len("counter"))
-    assert text[got[0] : got[1]] == "counter-offensive"
+    assert got is not None and text[got[0] : got[1]] == "counter-offensive"
     start = text.index("Guaido")
     got = snap_to_words(text, start, start + len("Guaido"))
-    assert text[got[0] : got[1]] == "Guaido’s"
+    assert got is not None and text[got[0] : got[1]] == "Guaido’s"
 
 
-def test_line_breaks_cut_spans():
+def test_line_breaks_cut_spans() -> None:
     text = "Title\r\n\r\nBody"
     parts = split_at_line_breaks(text, 0, len(text))
     assert [text[a:b].strip() for a, b in parts if text[a:b].strip()] == ["Title", "Body"]
 
 
-def test_token_and_char_spans_round_trip():
+def test_token_and_char_spans_round_trip() -> None:
     offsets = [(0, 3), (4, 9), (10, 12)]
     assert chars_to_token_span(offsets, *token_span_to_chars(offsets, 1, 3)) == (1, 3)
     assert chars_to_token_span(offsets, 3, 4) is None
 
 
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=20))
-def test_merged_spans_are_disjoint_and_cover_the_same_characters(raw):
+def test_merged_spans_are_disjoint_and_cover_the_same_characters(
+    raw: list[tuple[int, int]],
+) -> None:
     spans = [(a, a + n) for a, n in raw]
     merged = merge_overlapping(spans)
     covered = {c for a, b in spans for c in range(a, b)}
@@ -108,7 +110,7 @@ def test_merged_spans_are_disjoint_and_cover_the_same_characters(raw):
         assert b1 <= a2
 
 
-def test_join_nearby_joins_within_a_line_only():
+def test_join_nearby_joins_within_a_line_only() -> None:
     text = "aa bb cc\ndd"
     assert join_nearby(text, [(0, 2), (3, 5), (9, 11)], 1) == [(0, 5), (9, 11)]
     assert join_nearby(text, [(0, 2), (6, 8)], 3) == [(0, 2), (6, 8)]
@@ -116,7 +118,9 @@ def test_join_nearby_joins_within_a_line_only():
 
 
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 10)), max_size=15), st.integers(0, 20))
-def test_join_nearby_keeps_every_character_and_orders_passages(raw, gap):
+def test_join_nearby_keeps_every_character_and_orders_passages(
+    raw: list[tuple[int, int]], gap: int
+) -> None:
     text = ("word " * 12 + "\n") * 2
     spans = [(a, min(len(text), a + n)) for a, n in raw if a < len(text)]
     joined = join_nearby(text, spans, gap)

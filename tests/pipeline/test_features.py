@@ -6,7 +6,7 @@ from spinscope._pipeline._features import N_FEATURES, ArticleIndex, pool_span, s
 TEXT = "Jobs for all!\nWe want jobs, jobs, jobs. They said “never” again?"
 
 
-def test_features_describe_repetition_title_and_punctuation():
+def test_features_describe_repetition_title_and_punctuation() -> None:
     index = ArticleIndex.build(TEXT)
     f = span_features(index, 0, 13)  # "Jobs for all!" is the title line
     assert f.shape == (N_FEATURES,)
@@ -19,14 +19,14 @@ def test_features_describe_repetition_title_and_punctuation():
     assert span_features(index, q, q + 7)[8] == 1.0
 
 
-def test_counts_in_very_long_texts_stay_local():
+def test_counts_in_very_long_texts_stay_local() -> None:
     text = "x " * 150_000 + "repeat repeat " + "y " * 150_000 + "repeat"
     index = ArticleIndex.build(text)
     at = text.index("repeat")
     assert index.count("repeat", at) == 2
 
 
-def test_pool_span_is_mean_max_and_window_context():
+def test_pool_span_is_mean_max_and_window_context() -> None:
     hidden = np.array([[0, 0], [1, 5], [3, 1], [9, 9]], dtype=np.float32)
     mask = np.array([1, 1, 1, 0])
     pooled = pool_span(hidden, mask, 1, 3)

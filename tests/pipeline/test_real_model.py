@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 FLOORS = {"si": 0.25, "tc": 0.45, "e2e": 0.12}
 
 
-def test_shipped_model_is_complete_small_and_documented():
+def test_shipped_model_is_complete_small_and_documented() -> None:
     folder = default_model_path()
     sizes = {name: (folder / name).stat().st_size for name in MODEL_FILES}
     assert sum(sizes.values()) <= 30 * 1024 * 1024, sizes
@@ -30,7 +30,7 @@ def test_shipped_model_is_complete_small_and_documented():
     assert model.model_id in (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
-def test_shipped_model_beats_floors_and_baselines_on_validation_articles(ptc: Path):
+def test_shipped_model_beats_floors_and_baselines_on_validation_articles(ptc: Path) -> None:
     corpus = Corpus.load(ptc)
     ids = validation_ids(corpus.articles)[:15]
     train_labels = corpus.subset(set(corpus.articles) - set(validation_ids(corpus.articles)))
@@ -40,7 +40,7 @@ def test_shipped_model_beats_floors_and_baselines_on_validation_articles(ptc: Pa
     assert report.e2e.micro.f1 >= FLOORS["e2e"]
 
 
-def test_five_megabyte_text_runs_in_bounded_memory(ptc: Path, tmp_path: Path):
+def test_five_megabyte_text_runs_in_bounded_memory(ptc: Path, tmp_path: Path) -> None:
     corpus = Corpus.load(ptc)
     texts = [corpus.articles[a] for a in sorted(corpus.articles)]
     parts, size, i = [], 0, 0

@@ -11,10 +11,10 @@ sizes = st.integers(min_value=2, max_value=40).flatmap(
 
 
 @given(st.integers(min_value=1, max_value=500), sizes)
-def test_windows_cover_every_token_within_size(n, size_overlap):
+def test_windows_cover_every_token_within_size(n: int, size_overlap: tuple[int, int]) -> None:
     size, overlap = size_overlap
     windows = plan_windows(n, size, overlap)
-    covered = set()
+    covered: set[int] = set()
     for a, b in windows:
         assert 0 <= a < b <= n
         assert b - a <= size
@@ -24,7 +24,9 @@ def test_windows_cover_every_token_within_size(n, size_overlap):
 
 
 @given(st.integers(min_value=1, max_value=500), sizes)
-def test_neighbouring_windows_overlap_by_at_least_overlap(n, size_overlap):
+def test_neighbouring_windows_overlap_by_at_least_overlap(
+    n: int, size_overlap: tuple[int, int]
+) -> None:
     size, overlap = size_overlap
     windows = plan_windows(n, size, overlap)
     for (_, b1), (a2, _) in itertools.pairwise(windows):
@@ -32,14 +34,16 @@ def test_neighbouring_windows_overlap_by_at_least_overlap(n, size_overlap):
 
 
 @given(st.integers(min_value=1, max_value=300), sizes)
-def test_owner_window_contains_its_token(n, size_overlap):
+def test_owner_window_contains_its_token(n: int, size_overlap: tuple[int, int]) -> None:
     windows = plan_windows(n, *size_overlap)
     for t, w in enumerate(owner_windows(n, windows)):
         assert windows[w][0] <= t < windows[w][1]
 
 
 @given(st.integers(min_value=2, max_value=300), sizes, st.data())
-def test_span_window_holds_the_span_or_its_largest_part(n, size_overlap, data):
+def test_span_window_holds_the_span_or_its_largest_part(
+    n: int, size_overlap: tuple[int, int], data: st.DataObject
+) -> None:
     windows = plan_windows(n, *size_overlap)
     start = data.draw(st.integers(min_value=0, max_value=n - 1))
     end = data.draw(st.integers(min_value=start + 1, max_value=n))
@@ -50,7 +54,7 @@ def test_span_window_holds_the_span_or_its_largest_part(n, size_overlap, data):
         assert (a, b) == (start, end)
 
 
-def test_bad_window_settings_are_rejected():
+def test_bad_window_settings_are_rejected() -> None:
     import pytest
 
     with pytest.raises(ValueError):

@@ -37,7 +37,7 @@ def trained(tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return out
 
 
-def test_smoke_training_writes_a_loadable_model_with_card(trained: Path):
+def test_smoke_training_writes_a_loadable_model_with_card(trained: Path) -> None:
     for name in (
         "config.json",
         "tokenizer.json",
@@ -54,7 +54,7 @@ def test_smoke_training_writes_a_loadable_model_with_card(trained: Path):
     assert analysis.model_id == model.model_id
 
 
-def test_onnx_network_matches_torch(trained: Path):
+def test_onnx_network_matches_torch(trained: Path) -> None:
     import onnxruntime as ort
 
     from spinscope.train._fit import load_checkpoint
@@ -73,7 +73,7 @@ def test_onnx_network_matches_torch(trained: Path):
     np.testing.assert_allclose(onnx_hidden, hidden.numpy(), atol=1e-3)
 
 
-def test_torch_and_numpy_span_pooling_agree():
+def test_torch_and_numpy_span_pooling_agree() -> None:
     from spinscope._pipeline._features import pool_span
     from spinscope.train._net import pool_spans
 
@@ -85,7 +85,7 @@ def test_torch_and_numpy_span_pooling_agree():
         np.testing.assert_allclose(got[row], want, atol=1e-6)
 
 
-def test_training_errors_are_clear(tmp_path: Path, tiny_corpus: Path):
+def test_training_errors_are_clear(tmp_path: Path, tiny_corpus: Path) -> None:
     from spinscope import TrainingError
     from spinscope.train import train
 
