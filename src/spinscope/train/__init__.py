@@ -11,14 +11,17 @@ import json
 import os
 import platform
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import TrainingError
 from .._pipeline import N_FEATURES, Model, ModelConfig
 from .._semeval import Corpus, Report, evaluate, validation_ids
+
+if TYPE_CHECKING:
+    from ._fit import TrainConfig
 
 DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
 DEFAULT_ENCODER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -105,6 +108,22 @@ def _export_checkpoint(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
     return config
 
 
+@dataclass(frozen=True)
+class _Split:
+    """The corpus and its split: every 5th article by id is held out for validation."""
+
+    corpus: Corpus
+    train_ids: list[str]
+    val_ids: list[str]
+    val: Corpus
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> _Split:
+        val_ids = validation_ids(corpus.articles)
+        train_ids = sorted(set(corpus.articles) - set(val_ids))
+        return cls(corpus, train_ids, val_ids, corpus.subset(val_ids))
+
+
 def train(
     corpus_dir: Path,
     out: Path,
@@ -126,49 +145,96 @@ def train(
         >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
     """
     _prepare_torch()
-    from ._e2e_head import export_e2e_head, fit_e2e_head, save_e2e_head, stage_data
-    from ._export import hidden_cosine
-    from ._finalize import compare_fp32, reliability, tune_e2e, tune_span_threshold, write_card
-    from ._fit import TrainConfig, fit
+    from ._fit import TrainConfig
 
-    corpus = Corpus.load(corpus_dir)
-    val_ids = validation_ids(corpus.articles)
-    train_ids = sorted(set(corpus.articles) - set(val_ids))
+    split = _Split.of(Corpus.load(corpus_dir))
+    enc_path = _encoder_dir(encoder)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = TrainConfig(
+        str(enc_path), seed=seed, epochs=epochs, layers=layers, max_steps=max_steps
+    )
+    _fit_unless_continuing(split, settings, out, from_checkpoint, command)
+    _export_checkpoint(
+        out, out / "torch", DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
+    )
+    tagger_only, span_trace = _tune_tagger(out, split.val)
+    e2e_rows = _fit_e2e_head(out, tagger_only, split, seed)
+    int8, trace = _tune_e2e(out, tagger_only, split.val)
+    trace["span_threshold"] = span_trace
+    trace["e2e_head_rows"] = e2e_rows
+    final, precision, versus = _choose_precision(out, int8, split.val)
+    report = evaluate(final, split.val, split.corpus.subset(split.train_ids).labels)
+    config = _save_validated_config(out, final.config, report)
+    run = {
+        "command": command or f"spinscope train --corpus {corpus_dir} --out {out}",
+        "given_command": command,
+        "precision": precision,
+        "fp32_vs_int8": versus,
+        "tuning": trace,
+    }
+    _document(out, report, config, final, split, run)
+    return report
+
+
+def _encoder_dir(encoder: Path | None) -> Path:
     enc_path = encoder or default_encoder()
     if not (enc_path / "config.json").is_file():
         raise TrainingError(f"{enc_path}: not a Hugging Face model directory (no config.json)")
-    out.mkdir(parents=True, exist_ok=True)
+    return enc_path
+
+
+def _fit_unless_continuing(
+    split: _Split, settings: TrainConfig, out: Path, from_checkpoint: bool, command: str
+) -> None:
+    """Fit the network, or check that ``out/torch`` holds a checkpoint to continue from."""
+    from ._fit import fit
+
     ckpt = out / "torch"
     if from_checkpoint:
         if not (ckpt / "train.json").is_file():
             raise TrainingError(f"{ckpt}: no checkpoint to continue from")
     else:
-        settings = TrainConfig(
-            str(enc_path), seed=seed, epochs=epochs, layers=layers, max_steps=max_steps
-        )
-        fit(corpus, train_ids, settings, out, command)
-    name = DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
-    _export_checkpoint(out, ckpt, name)
+        fit(split.corpus, split.train_ids, settings, out, command)
 
-    val = corpus.subset(val_ids)
+
+def _tune_tagger(out: Path, val: Corpus) -> tuple[Model, dict[str, float]]:
+    """The int8 tagger without an end-to-end head, its span threshold and merge gap tuned."""
+    from ._finalize import tune_span_threshold
+
     (out / "e2e_head.onnx").unlink(missing_ok=True)
     tagger_only = Model.load(out, tagger_file="tagger.int8.onnx")
     threshold, gap, span_trace = tune_span_threshold(tagger_only, val)
-    tagger_only = tagger_only.with_config(
-        replace(tagger_only.config, span_threshold=threshold, si_merge_gap=gap)
-    )
+    config = replace(tagger_only.config, span_threshold=threshold, si_merge_gap=gap)
+    return tagger_only.with_config(config), span_trace
+
+
+def _fit_e2e_head(out: Path, tagger_only: Model, split: _Split, seed: int) -> int:
+    """Fit the end-to-end head, export it and keep its weights; the number of rows it saw."""
+    from ._e2e_head import export_e2e_head, fit_e2e_head, save_e2e_head, stage_data
+
     # The head learns from spans found at a lower threshold than decoding uses, so it also
     # sees borderline spans; few epochs, since the tagger already fits these articles.
     stage_model = tagger_only.with_config(replace(tagger_only.config, span_threshold=0.2))
-    x, y = stage_data(stage_model, corpus, train_ids)
+    x, y = stage_data(stage_model, split.corpus, split.train_ids)
     e2e_head = fit_e2e_head(x, y, seed, epochs=10)
     export_e2e_head(e2e_head, x.shape[1], out)
-    save_e2e_head(e2e_head, ckpt)
-    int8, trace = tune_e2e(
-        Model.load(out, tagger_file="tagger.int8.onnx").with_config(tagger_only.config), val
-    )
-    trace["span_threshold"] = span_trace
-    trace["e2e_head_rows"] = len(x)
+    save_e2e_head(e2e_head, out / "torch")
+    return len(x)
+
+
+def _tune_e2e(out: Path, tagger_only: Model, val: Corpus) -> tuple[Model, dict[str, Any]]:
+    """The int8 model with its end-to-end head, label floor, threshold and calibration tuned."""
+    from ._finalize import tune_e2e
+
+    with_head = Model.load(out, tagger_file="tagger.int8.onnx").with_config(tagger_only.config)
+    return tune_e2e(with_head, val)
+
+
+def _choose_precision(out: Path, int8: Model, val: Corpus) -> tuple[Model, str, dict[str, float]]:
+    """Ship the int8 tagger unless its F1 is more than 0.01 off the fp32 one's; returns the
+    shipped model, its precision and both networks' figures."""
+    from ._finalize import compare_fp32
+
     fp32 = Model.load(out, tagger_file="tagger.fp32.onnx").with_config(int8.config)
     versus = compare_fp32(fp32, int8, val)
     close = all(
@@ -176,11 +242,13 @@ def train(
     )
     precision = "int8" if close else "fp32"
     shutil.copyfile(out / f"tagger.{precision}.onnx", out / "tagger.onnx")
-    final = Model.load(out).with_config(int8.config)
-    report = evaluate(final, val, corpus.subset(train_ids).labels)
+    return Model.load(out).with_config(int8.config), precision, versus
+
+
+def _save_validated_config(out: Path, config: ModelConfig, report: Report) -> ModelConfig:
     figures = report.to_dict()
-    config = replace(
-        final.config,
+    validated = replace(
+        config,
         validation={
             "split": "every 5th PTC train article by numeric id",
             "si_f1": figures["si"]["f1"],
@@ -189,29 +257,36 @@ def train(
             "e2e_macro_f1": figures["e2e_macro_f1"],
         },
     )
-    config.save(out)
-    trained: dict[str, Any] = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
-    write_card(
-        out,
-        report,
-        {
-            "config": {**config.__dict__},
-            "train": trained["config"],
-            "n_train": len(train_ids),
-            "n_val": len(val_ids),
-            "val_ids": val_ids,
-            "command": command or f"spinscope train --corpus {corpus_dir} --out {out}",
-            "fit_command": trained.get("command") or command,
-            "fit_seconds": float(trained.get("fit_seconds", 0.0)),
-            "machine": f"{platform.machine()} with {os.cpu_count()} CPU cores",
-            "precision": precision,
-            "fp32_vs_int8": versus,
-            "hidden_cosine": hidden_cosine(out, final, [val.articles[a] for a in val_ids[:4]]),
-            "reliability": reliability(final.with_config(config), val),
-            "tuning": trace,
-        },
-    )
-    return report
+    validated.save(out)
+    return validated
+
+
+def _document(
+    out: Path, report: Report, config: ModelConfig, final: Model, split: _Split, run: dict[str, Any]
+) -> None:
+    """Write the model card and ``validation.json``, with the figures measured on ``final``."""
+    from ._export import hidden_cosine
+    from ._finalize import reliability, write_card
+
+    trained: dict[str, Any] = json.loads((out / "torch" / "train.json").read_text(encoding="utf-8"))
+    val_texts = [split.val.articles[a] for a in split.val_ids[:4]]
+    meta = {
+        "config": {**config.__dict__},
+        "train": trained["config"],
+        "n_train": len(split.train_ids),
+        "n_val": len(split.val_ids),
+        "val_ids": split.val_ids,
+        "command": run["command"],
+        "fit_command": trained.get("command") or run["given_command"],
+        "fit_seconds": float(trained.get("fit_seconds", 0.0)),
+        "machine": f"{platform.machine()} with {os.cpu_count()} CPU cores",
+        "precision": run["precision"],
+        "fp32_vs_int8": run["fp32_vs_int8"],
+        "hidden_cosine": hidden_cosine(out, final, val_texts),
+        "reliability": reliability(final.with_config(config), split.val),
+        "tuning": run["tuning"],
+    }
+    write_card(out, report, meta)
 
 
 def ship(out: Path, package_model_dir: Path) -> None:

@@ -53,12 +53,7 @@ def stage_data(
         forward = model.forward(text)
         found = {(c.start, c.end) for c in model.candidates(forward)}
         union = merge_overlapping([(s, e) for s, e, _ in gold[aid]])
-        spans = []
-        for start, end in sorted(found | set(union)):
-            if any(
-                p.encoded.offsets[0][0] <= start < p.encoded.offsets[-1][1] for p in forward.pieces
-            ):
-                spans.append((start, end))
+        spans = [(start, end) for start, end in sorted(found | set(union)) if forward.covers(start)]
         if not spans:
             continue
         x, probs = model.span_inputs(forward, spans)

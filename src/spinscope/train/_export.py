@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._pipeline import Model, encode_article, pack_windows, plan_windows
+from .._pipeline import Model, encode_article, open_session, pack_windows, plan_windows
 from ._net import SpanHead, Tagger
 
 
@@ -119,11 +119,9 @@ def quantize(folder: Path) -> None:
 
 def hidden_cosine(folder: Path, model: Model, texts: list[str]) -> float:
     """Mean cosine between fp32 and int8 token states over the first window of each text."""
-    import onnxruntime as ort
-
     c = model.config
     sessions = [
-        ort.InferenceSession(str(folder / name), providers=["CPUExecutionProvider"])
+        open_session(folder / name, model.settings)
         for name in ("tagger.fp32.onnx", "tagger.int8.onnx")
     ]
     cosines = []

@@ -160,15 +160,15 @@ def write_card(folder: Path, report: Report, meta: dict[str, Any]) -> None:
     (folder / "validation.json").write_text(
         json.dumps({"report": figures, **meta}, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    card = "\n".join(
+        [_card_model(meta), _card_training(meta), _card_decoding(meta), _card_figures(report, meta)]
+    )
+    (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+
+
+def _card_model(meta: dict[str, Any]) -> str:
     cfg = meta["config"]
-    tr = meta["train"]
-    finalize = ""
-    if meta["command"] != meta["fit_command"]:
-        finalize = (
-            "The network was fitted by the command above; export, tuning and this card come from\n"
-            f"`{meta['command']}` (same checkpoint).\n"
-        )
-    card = f"""# spinscope model card: {cfg["model_id"]}
+    return f"""# spinscope model card: {cfg["model_id"]}
 
 Token tagger (BIO), span technique classifier and end-to-end multi-label technique head
 for the 14 propaganda techniques of SemEval-2020 Task 11, fine-tuned from {cfg["encoder"]}
@@ -179,8 +179,18 @@ Runs on onnxruntime; no torch needed.
 Propaganda Techniques Corpus, training split only ({meta["n_train"]} articles for fitting).
 Validation: every 5th article by numeric id ({meta["n_val"]} articles; ids listed in
 `validation.json`). The corpus's dev and test splits were not used.
+"""
 
-## Command
+
+def _card_training(meta: dict[str, Any]) -> str:
+    tr = meta["train"]
+    finalize = ""
+    if meta["command"] != meta["fit_command"]:
+        finalize = (
+            "The network was fitted by the command above; export, tuning and this card come from\n"
+            f"`{meta['command']}` (same checkpoint).\n"
+        )
+    return f"""## Command
 ```
 {meta["fit_command"]}
 ```
@@ -188,8 +198,12 @@ Validation: every 5th article by numeric id ({meta["n_val"]} articles; ids liste
 Seed {tr["seed"]}; {tr["epochs"]} epochs, batch {tr["batch_size"]}, learning rate {tr["lr"]}
 (heads {tr["head_lr"]}), windows of {tr["window_size"]} tokens overlapping by
 {tr["window_overlap"]}. Fitting took {meta["fit_seconds"]:.0f} s on {meta["machine"]}.
+"""
 
-## Decoding (tuned on the validation split)
+
+def _card_decoding(meta: dict[str, Any]) -> str:
+    cfg = meta["config"]
+    return f"""## Decoding (tuned on the validation split)
 Span threshold {cfg["span_threshold"]}; passages (span identification) join found spans of a
 line up to {cfg["si_merge_gap"]} characters apart; besides its most probable technique a
 span gets every technique whose end-to-end probability reaches {cfg["label_floor"]};
@@ -198,8 +212,11 @@ confidence threshold {cfg["confidence_threshold"]}, calibration (a, b) =
 same articles the figures below are measured on, so the figures are slightly optimistic.
 Span identification (SI) is scored on the passages; end to end on the spans with
 techniques at the confidence threshold.
+"""
 
-## Validation figures (shipped {meta["precision"]} network)
+
+def _card_figures(report: Report, meta: dict[str, Any]) -> str:
+    return f"""## Validation figures (shipped {meta["precision"]} network)
 ```
 {format_scores(report)}
 ```
@@ -215,4 +232,3 @@ English news only; trained on {meta["n_train"]} articles, so rare techniques
 (Thought-terminating clichés, Bandwagon, Whataboutism) are found seldom. Confidences are
 calibrated on the validation split by span overlap, not exact boundaries.
 """
-    (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")

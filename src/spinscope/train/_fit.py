@@ -61,9 +61,20 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _batch(
-    examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int
-) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Batch:
+    """Windows padded to the longest, with the gold spans they hold."""
+
+    ids: torch.Tensor
+    mask: torch.Tensor
+    tags: torch.Tensor
+    rows: list[int]
+    bounds: list[tuple[int, int]]
+    features: torch.Tensor | None
+    targets: torch.Tensor | None
+
+
+def _batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int) -> _Batch:
     width = max(len(ex.ids) for ex in examples) + 2
     ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(examples), width), dtype=torch.long)
@@ -80,15 +91,122 @@ def _batch(
             bounds.append((sp.start, sp.end))
             feats.append(sp.features)
             targets.append(sp.target)
-    return {
-        "ids": ids,
-        "mask": mask,
-        "tags": tags,
-        "rows": rows,
-        "bounds": bounds,
-        "features": torch.from_numpy(np.stack(feats)) if feats else None,
-        "targets": torch.from_numpy(np.stack(targets)) if targets else None,
-    }
+    return _Batch(
+        ids,
+        mask,
+        tags,
+        rows,
+        bounds,
+        torch.from_numpy(np.stack(feats)) if feats else None,
+        torch.from_numpy(np.stack(targets)) if targets else None,
+    )
+
+
+def _optimizer(tagger: Tagger, head: SpanHead, config: TrainConfig) -> Any:
+    """AdamW: the encoder at ``lr``, the two heads at ``head_lr``."""
+    return torch.optim.AdamW(
+        [
+            {"params": tagger.encoder.parameters(), "lr": config.lr},
+            {
+                "params": list(tagger.bio.parameters()) + list(head.parameters()),
+                "lr": config.head_lr,
+            },
+        ],
+        weight_decay=0.01,
+    )
+
+
+def _total_steps(n_examples: int, config: TrainConfig) -> int:
+    total = math.ceil(n_examples / config.batch_size) * config.epochs
+    return min(total, config.max_steps) if config.max_steps else total
+
+
+def _schedule(optimizer: Any, total: int) -> Any:
+    """Linear warm-up over a tenth of the steps, then linear decay."""
+    warmup = max(1, total // 10)
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup + 1)))
+    )
+
+
+def _epoch_batches(
+    examples: list[WindowExample], batch_size: int, rng: random.Random
+) -> list[list[int]]:
+    """One epoch's batches of example indices: shuffled, and within chunks of 8 batches
+    sorted by length (similar lengths in a batch waste less padding)."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    chunks = [order[i : i + batch_size * 8] for i in range(0, len(order), batch_size * 8)]
+    batches = []
+    for chunk in chunks:
+        chunk.sort(key=lambda i: len(examples[i].ids))
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _loss(tagger: Tagger, head: SpanHead, b: _Batch, weights: torch.Tensor) -> Any:
+    """Tagging cross-entropy plus the class-weighted technique loss of the gold spans."""
+    logits, hidden = tagger(b.ids, b.mask)
+    tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
+    loss = tag_loss(logits.reshape(-1, 3), b.tags.reshape(-1))
+    if b.rows:
+        assert b.features is not None and b.targets is not None
+        pooled = pool_spans(hidden, b.mask, b.rows, b.bounds)
+        scores = head(torch.cat([pooled, b.features], dim=1))
+        logp = torch.log_softmax(scores, dim=1)
+        per_span = -(b.targets * logp * weights).sum(dim=1)
+        loss = loss + per_span.mean()
+    return loss
+
+
+def _train_steps(
+    tagger: Tagger,
+    head: SpanHead,
+    examples: list[WindowExample],
+    config: TrainConfig,
+    special_ids: tuple[int, int, int],
+) -> list[dict[str, float]]:
+    """The seeded training loop; returns the loss history, one entry an epoch."""
+    weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES)))
+    optimizer = _optimizer(tagger, head, config)
+    total = _total_steps(len(examples), config)
+    schedule = _schedule(optimizer, total)
+    rng = random.Random(config.seed)
+    tagger.train()
+    head.train()
+    step, running = 0, 0.0
+    history: list[dict[str, float]] = []
+    params = list(tagger.parameters()) + list(head.parameters())
+    with tqdm(total=total, desc="training", unit="step") as bar:
+        for epoch in range(config.epochs):
+            for batch_idx in _epoch_batches(examples, config.batch_size, rng):
+                if step >= total:
+                    break
+                loss = _loss(
+                    tagger, head, _batch([examples[i] for i in batch_idx], *special_ids), weights
+                )
+                optimizer.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(params, 1.0)
+                optimizer.step()
+                schedule.step()
+                step += 1
+                running = loss.item() if step == 1 else 0.9 * running + 0.1 * loss.item()
+                bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
+                bar.update()
+            history.append({"epoch": epoch + 1, "loss": running, "step": step})
+    return history
+
+
+def _save_checkpoint(
+    ckpt: Path, tagger: Tagger, head: SpanHead, hf_tok: Any, meta: dict[str, Any]
+) -> None:
+    ckpt.mkdir(parents=True, exist_ok=True)
+    tagger.encoder.save_pretrained(ckpt / "encoder")
+    hf_tok.save_pretrained(ckpt / "encoder")
+    torch.save({"bio": tagger.bio.state_dict(), "span": head.state_dict()}, ckpt / "heads.pt")
+    (ckpt / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
 def fit(
@@ -115,93 +233,19 @@ def fit(
     encoder = load_encoder(Path(config.encoder), config.layers)
     tagger = Tagger(encoder)
     head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES))
-    weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES)))
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": tagger.encoder.parameters(), "lr": config.lr},
-            {
-                "params": list(tagger.bio.parameters()) + list(head.parameters()),
-                "lr": config.head_lr,
-            },
-        ],
-        weight_decay=0.01,
-    )
-    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
-    total = steps_per_epoch * config.epochs
-    if config.max_steps:
-        total = min(total, config.max_steps)
-    warmup = max(1, total // 10)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / (total - warmup + 1)))
-    )
-    tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
-    ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
-    rng = random.Random(config.seed)
-    tagger.train()
-    head.train()
-    step = 0
-    running = 0.0
-    history: list[dict[str, float]] = []
-    with tqdm(total=total, desc="training", unit="step") as bar:
-        for epoch in range(config.epochs):
-            order = list(range(len(examples)))
-            rng.shuffle(order)
-            # Similar lengths in a batch waste less padding.
-            chunks = [
-                order[i : i + config.batch_size * 8]
-                for i in range(0, len(order), config.batch_size * 8)
-            ]
-            batches = []
-            for chunk in chunks:
-                chunk.sort(key=lambda i: len(examples[i].ids))
-                batches += [
-                    chunk[i : i + config.batch_size]
-                    for i in range(0, len(chunk), config.batch_size)
-                ]
-            rng.shuffle(batches)
-            for batch_idx in batches:
-                if step >= total:
-                    break
-                b = _batch([examples[i] for i in batch_idx], *ids)
-                logits, hidden = tagger(b["ids"], b["mask"])
-                loss = tag_loss(logits.reshape(-1, 3), b["tags"].reshape(-1))  # type: ignore[attr-defined]
-                if b["rows"]:
-                    pooled = pool_spans(hidden, b["mask"], b["rows"], b["bounds"])  # type: ignore[arg-type]
-                    scores = head(torch.cat([pooled, b["features"]], dim=1))  # type: ignore[list-item]
-                    logp = torch.log_softmax(scores, dim=1)
-                    target = b["targets"]
-                    per_span = -(target * logp * weights).sum(dim=1)  # type: ignore[operator]
-                    loss = loss + per_span.mean()
-                optimizer.zero_grad()
-                loss.backward()
-                nn.utils.clip_grad_norm_(list(tagger.parameters()) + list(head.parameters()), 1.0)
-                optimizer.step()
-                schedule.step()
-                step += 1
-                running = loss.item() if step == 1 else 0.9 * running + 0.1 * loss.item()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
-                bar.update()
-            history.append({"epoch": epoch + 1, "loss": running, "step": step})
+    special_ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
+    history = _train_steps(tagger, head, examples, config, special_ids)
     ckpt = out / "torch"
-    ckpt.mkdir(parents=True, exist_ok=True)
-    tagger.encoder.save_pretrained(ckpt / "encoder")
-    hf_tok.save_pretrained(ckpt / "encoder")
-    torch.save({"bio": tagger.bio.state_dict(), "span": head.state_dict()}, ckpt / "heads.pt")
-    (ckpt / "train.json").write_text(
-        json.dumps(
-            {
-                "config": asdict(config),
-                "train_ids": train_ids,
-                "history": history,
-                "special_ids": list(ids),
-                "windows": len(examples),
-                "fit_seconds": round(time.perf_counter() - started, 1),
-                "command": command,
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
+    meta = {
+        "config": asdict(config),
+        "train_ids": train_ids,
+        "history": history,
+        "special_ids": list(special_ids),
+        "windows": len(examples),
+        "fit_seconds": round(time.perf_counter() - started, 1),
+        "command": command,
+    }
+    _save_checkpoint(ckpt, tagger, head, hf_tok, meta)
     return ckpt
 
 
