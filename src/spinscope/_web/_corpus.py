@@ -1,4 +1,5 @@
-"""The corpus view and the dashboard of a results store (``spinscope serve --db TARGET``).
+"""The corpus view of a results store (``spinscope serve --db TARGET``), and the query
+parameters it shares with the dashboard of :mod:`._dashboard`.
 
 Every page has a JSON twin built from the same data, at the same path under ``/api`` and
 with the same query string, as the analyzer page has (``/`` and ``/api/analyze``):
