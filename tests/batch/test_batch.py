@@ -149,8 +149,8 @@ KILLED_RUN = """
 import sys
 from spinscope._batch import BatchOptions, run_batch
 from spinscope._store import Store
-from tests.batch.slow import SlowSpec
-run_batch([sys.argv[1]], Store.open(sys.argv[2]), SlowSpec(delay=0.01),
+from tests.fakes import FakeSpec
+run_batch([sys.argv[1]], Store.open(sys.argv[2]), FakeSpec(delay=0.01),
           BatchOptions(workers=int(sys.argv[3]), chunk_size=2))
 """
 
