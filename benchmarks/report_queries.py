@@ -26,7 +26,14 @@ from sqlalchemy import select
 
 from _common import PTC, SOURCES, spread
 from spinscope._batch import BatchOptions, ModelSpec, run_batch
-from spinscope._store import Filters, Store, build_report, search_articles, sources
+from spinscope._store import (
+    Filters,
+    Store,
+    build_report,
+    latest_model,
+    search_articles,
+    sources,
+)
 from spinscope._store import _queries as q
 from spinscope._store._schema import analyses, articles, spans, technique_counts
 
@@ -141,7 +148,7 @@ def main() -> None:
         f"stored {args.articles:,} analyses ({store.dialect}) in {time.perf_counter() - t0:.0f} s"
     )
 
-    model = q.latest_model(store)
+    model = latest_model(store)
     filter_sets = {
         "no filter": Filters(model),
         "one source": Filters(model, sources=(SOURCES[3],)),

@@ -36,11 +36,10 @@ def record() -> Record:
     return Record("news/article7.txt", "7", analysis())
 
 
-def test_every_format_has_a_unique_name_and_media_type() -> None:
+def test_every_format_has_a_unique_name_and_a_media_type() -> None:
     names = [f.name for f in FORMATS]
-    media = [f.media_type for f in FORMATS]
     assert len(set(names)) == len(names) == len(FORMATS)
-    assert len(set(media)) == len(media)
+    assert all("/" in f.media_type for f in FORMATS)
     for fmt in FORMATS:
         assert fmt.extension and not fmt.extension.startswith(".")
         assert fmt.description.endswith(".") and "\n" not in fmt.description
@@ -58,14 +57,14 @@ def test_an_unknown_name_is_an_input_error_naming_the_formats() -> None:
     assert get_format("html").name == "html"
 
 
-def test_a_name_or_media_type_cannot_be_registered_twice() -> None:
+def test_a_name_cannot_be_registered_twice() -> None:
     registry: Registry[str] = Registry()
     fmt: Format[str] = Format("a", "text/a", "a", "A.", lambda t: t.stream.write)
     registry.register(fmt)
     with pytest.raises(ValueError, match="format 'a'"):
         registry.register(fmt)
-    with pytest.raises(ValueError, match="media type"):
-        registry.register(Format("b", "text/a", "b", "B.", lambda t: t.stream.write))
+    registry.register(Format("b", "text/a", "b", "B.", lambda t: t.stream.write))
+    registry.unregister("b")
     registry.unregister("a")
     assert "a" not in registry and len(registry) == 0
 

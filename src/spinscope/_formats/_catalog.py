@@ -52,7 +52,7 @@ FORMATS: Registry[Record] = Registry(
         ),
         Format(
             "semeval",
-            "text/tab-separated-values",
+            "text/plain",
             "tsv",
             "SemEval-2020 Task 11 technique lines: id, technique, start, end.",
             semeval_writer,
@@ -60,7 +60,7 @@ FORMATS: Registry[Record] = Registry(
         ),
         Format(
             "si",
-            "text/tab-separated-values; task=si",
+            "text/plain",
             "tsv",
             "SemEval-2020 Task 11 span identification lines: id, start, end.",
             si_writer,

@@ -103,15 +103,14 @@ class Registry(Generic[T]):
             self.register(fmt)
 
     def register(self, fmt: Format[T]) -> None:
-        """Add ``fmt``; its name and its media type must be new to this registry.
+        """Add ``fmt``; its name must be new to this registry (media types may repeat:
+        SemEval and SI lines are both plain text).
 
         Raises:
-            ValueError: for a name or a media type already registered.
+            ValueError: for a name already registered.
         """
         if fmt.name in self._formats:
             raise ValueError(f"format {fmt.name!r} is already registered")
-        if any(f.media_type == fmt.media_type for f in self._formats.values()):
-            raise ValueError(f"media type {fmt.media_type!r} is already registered")
         self._formats[fmt.name] = fmt
 
     def unregister(self, name: str) -> None:
