@@ -88,7 +88,8 @@ def analyze(
 ) -> Analysis:
     """Analyze one article's plain text with ``model`` (the shipped model when ``None``).
 
-    Loading a model takes a moment: pass one from :func:`load_model` when analyzing many texts.
+    Loading a model takes a moment: pass one from :func:`load_model` when analyzing many texts,
+    or stream them through :meth:`Model.pipe`.
 
     Example:
         >>> # spinscope.analyze("Only a traitor would vote for this disgrace.").spans

@@ -160,8 +160,9 @@ class Model:
         """Analyze many articles; yield, in input order, each one's :class:`Analysis`, or
         the :class:`InputError` of a text that cannot be analyzed, and go on.
 
-        ``texts`` is read lazily and memory stays bounded: pair results with their inputs
-        by ``zip(inputs, model.pipe_results(text_of(i) for i in inputs))``.
+        ``texts`` is read lazily, a bounded way ahead, so memory stays bounded; with a list
+        of inputs, ``zip(inputs, model.pipe_results(text_of(i) for i in inputs))`` pairs
+        each with its result.
 
         Args:
             batch_size: Encoder windows per run (``settings.batch_windows`` when ``None``).
