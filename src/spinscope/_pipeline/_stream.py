@@ -16,11 +16,12 @@ its candidates are found; an article is yielded as soon as its last piece is don
 Either way at most one chunk of states is held: memory stays bounded however many and
 however long the texts.
 
-Measured on the first 100 PTC training articles (2 threads): packed runs no faster than
-unpacked (6.7 against 7.0 articles/s; a news article's windows are already full, so there
-is no padding to save), and the span sets of 84 articles differ (+459/-471 of 1,743 spans,
-confidences up to 0.11 apart), as much as changing ``settings.batch_windows`` moves them.
-On many very short texts (100 headlines) packing is 1.5x faster. Hence unpacked by default.
+Measured on the first 100 PTC training articles (2 threads, medians of 3, two sessions):
+packed is no faster than unpacked (6.7 and 5.3 against 7.0 and 6.0 articles/s; a news
+article's windows are already full, so there is no padding to save), and the span sets of
+84 articles differ (+459/-471 of 1,743 spans, confidences up to 0.11 apart), about as much
+as changing ``settings.batch_windows`` from 8 to 1 moves them. On 100 headlines packing is
+1.5x faster. Hence unpacked by default.
 """
 
 from __future__ import annotations
