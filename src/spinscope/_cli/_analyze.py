@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,18 +45,39 @@ def analyze_sources(
     techniques: list[str] | None = None,
     settings: Settings | None = None,
 ) -> Iterator[tuple[Source, Analysis | str]]:
-    """Analyze each source; yields ``(source, analysis)`` or ``(source, error message)``."""
+    """Analyze each source through :meth:`Model.pipe_results`, in order; yields
+    ``(source, analysis)`` or ``(source, error message)``.
+
+    Sources are read as the pipe asks for texts, so only its read-ahead is in memory.
+    """
     settings = settings or model.settings
-    for source in sources:
-        try:
-            text, warnings = source.read(settings)
-            analysis = model.analyze(text, threshold=threshold, techniques=techniques)
-        except InputError as exc:
-            yield source, str(exc)
-            continue
-        if warnings:
-            analysis = replace(analysis, warnings=(*warnings, *analysis.warnings))
-        yield source, analysis
+    # Each source read so far, in input order: its decoding warnings, or why it failed.
+    read: deque[tuple[Source, list[str] | str]] = deque()
+
+    def texts() -> Iterator[str]:
+        for source in sources:
+            try:
+                text, warnings = source.read(settings)
+            except InputError as exc:
+                read.append((source, str(exc)))
+                continue
+            read.append((source, warnings))
+            yield text
+
+    def failed_so_far() -> Iterator[tuple[Source, str]]:
+        while read and isinstance(why := read[0][1], str):
+            yield read.popleft()[0], why
+
+    for item in model.pipe_results(texts(), threshold=threshold, techniques=techniques):
+        yield from failed_so_far()
+        source, warnings = read.popleft()
+        if isinstance(item, InputError):
+            yield source, str(item)
+        elif warnings:
+            yield source, replace(item, warnings=(*warnings, *item.warnings))
+        else:
+            yield source, item
+    yield from failed_so_far()
 
 
 def semeval_id(source: Source) -> str:
