@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +173,7 @@ def main() -> None:
     for name, fn in queries.items():
         cells = []
         for f in filter_sets.values():
-            cold, median = timed(lambda f=f, fn=fn: fn(f))
+            cold, median = timed(partial(fn, f))
             if name not in ("whole report",) and not name.startswith("search"):
                 worst = max(worst, cold, median)
             cells.append(f"{cold * 1000:.0f} / {median * 1000:.0f} ms")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +11,7 @@ from typer.testing import CliRunner, Result
 from spinscope._cli import app
 
 from ..conftest import ROOT
+from ..fakes import fake_model
 
 EXAMPLE = ROOT / "examples" / "harbour-bridge.txt"
 
@@ -41,7 +41,5 @@ def run() -> Run:
 @pytest.fixture()
 def fake_run(monkeypatch: pytest.MonkeyPatch) -> Run:
     """``spinscope ARGS`` with the fake model of :mod:`tests.fakes`."""
-    # By name: tests/fakes.py is not typed, and mypy --strict would check it through an import.
-    fakes = importlib.import_module("tests.fakes")
-    monkeypatch.setattr("spinscope._cli._util.load_model", lambda _path: fakes.fake_model())
+    monkeypatch.setattr("spinscope._cli._util.load_model", lambda _path: fake_model())
     return _runner()

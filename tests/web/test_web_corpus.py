@@ -384,7 +384,7 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error(
     missing = tmp_path / "missing.db"
     with pytest.raises(StoreError, match="no such file"):
         create_app(fake_model(), ServeConfig(db=str(missing)))
-    monkeypatch.setattr("spinscope._cli._app._load_model", lambda _: fake_model())
+    monkeypatch.setattr("spinscope._cli._util.load_model", lambda _: fake_model())
     runner = CliRunner()
     result = runner.invoke(cli, ["serve", "--db", str(missing)])
     assert result.exit_code == StoreError.exit_code

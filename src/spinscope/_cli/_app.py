@@ -16,7 +16,7 @@ from ._report import report
 from ._serve import serve
 from ._techniques import techniques
 from ._train import train
-from ._util import handle_errors, load_model
+from ._util import handle_errors
 
 app = typer.Typer(
     name="spinscope",
@@ -28,10 +28,6 @@ app = typer.Typer(
 
 for command in (analyze, techniques, classify, evaluate, train, batch, serve, report, export):
     app.command(name=command.__name__)(handle_errors(command))
-
-# tests/web/test_web_corpus.py still patches this name, which no command calls any more
-# (they call _util.load_model); remove it once that test patches _util.load_model.
-_load_model = load_model
 
 
 def main() -> None:
