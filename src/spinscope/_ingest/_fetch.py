@@ -13,11 +13,13 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from .._errors import BinaryInputError, FetchError, FetchTimeoutError
+
+if TYPE_CHECKING:
+    import httpx
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_REDIRECTS = 5
@@ -98,6 +100,8 @@ def fetch(url: str, policy: FetchPolicy) -> Page:
         FetchTimeoutError: the server did not answer within the timeout.
         BinaryInputError: the page is neither HTML nor plain text.
     """
+    import httpx  # only when fetching: it takes a tenth of a second to import
+
     timeout = httpx.Timeout(policy.timeout)
     deadline = time.monotonic() + policy.timeout
     with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
