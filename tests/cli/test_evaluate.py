@@ -38,3 +38,32 @@ def test_evaluate_prints_hand_checked_figures(run: Run, resources: Path) -> None
     assert "micro-F1 1.0000" in tc
     e2e = run("evaluate", "--gold", gold, "--pred", pred, "--task", "e2e").output
     assert "E2E micro-F1" in e2e and "Slogans" in e2e
+
+
+def test_evaluate_cv_scores_each_fold_model_on_its_own_articles(
+    run: Run, ptc: Path, tmp_path: Path
+) -> None:
+    from spinscope import Corpus
+    from spinscope._pipeline import default_model_path
+    from spinscope._semeval._corpus import format_labels
+
+    corpus = Corpus.load(ptc)
+    ids = sorted(corpus.articles)[:4]
+    (tmp_path / "corpus" / "articles").mkdir(parents=True)
+    for aid in ids:
+        shutil.copy(ptc / "articles" / f"article{aid}.txt", tmp_path / "corpus" / "articles")
+    (tmp_path / "corpus" / "labels.tsv").write_text(format_labels(corpus.subset(ids).labels))
+    cv = tmp_path / "cv"
+    cv.mkdir()
+    (cv / "folds.json").write_text(json.dumps({aid: k % 2 for k, aid in enumerate(ids)}))
+    for k in (0, 1):
+        (cv / f"fold{k}").symlink_to(default_model_path())
+    doc = json.loads(
+        run("evaluate", "--corpus", str(tmp_path / "corpus"), "--cv", str(cv), "--json").output
+    )
+    assert doc["articles"] == 4 and doc["folds"] == 2 and len(doc["per_fold"]) == 2
+    assert 0 < doc["pooled"]["si_f1"] <= 1
+    table = run("evaluate", "--corpus", str(tmp_path / "corpus"), "--cv", str(cv)).output
+    assert "pooled" in table and "Loaded language" in table
+    missing = run("evaluate", "--cv", str(cv))
+    assert missing.exit_code == 2 and "--cv needs --corpus" in missing.output

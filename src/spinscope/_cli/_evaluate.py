@@ -17,7 +17,10 @@ from .._errors import InputError
 from .._semeval import (
     Corpus,
     TechniqueScores,
+    cross_validate,
+    format_cv,
     format_scores,
+    load_cv_folder,
     read_labels,
     score_e2e,
     score_si,
@@ -25,6 +28,7 @@ from .._semeval import (
     validation_ids,
 )
 from .._semeval import evaluate as evaluate_model
+from .._settings import Settings
 from .._techniques import get_technique
 from . import _util
 
@@ -115,6 +119,20 @@ def evaluate_corpus(
         sys.stdout.write(format_scores(report) + "\n")
 
 
+def evaluate_cv(cv_folder: Path, corpus_folder: Path, settings: Settings, as_json: bool) -> None:
+    """Score each fold model of ``cv_folder`` on its held-out articles of ``corpus_folder``;
+    print pooled and per-fold figures (mean and spread), per technique too."""
+    from .._pipeline import Model
+
+    folds, dirs = load_cv_folder(cv_folder)
+    corpus = Corpus.load(corpus_folder)
+    report = cross_validate(corpus, folds, lambda k: Model.load(dirs[k], settings))
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_cv(report) + "\n")
+
+
 def evaluate(
     gold: Annotated[Path | None, typer.Option(help="Gold labels (SemEval format).")] = None,
     pred: Annotated[Path | None, typer.Option(help="Predicted labels (SemEval format).")] = None,
@@ -129,11 +147,23 @@ def evaluate(
             "--validation", help="With --corpus: score only the validation split (every 5th id)."
         ),
     ] = False,
+    cv: Annotated[
+        Path | None,
+        typer.Option(
+            "--cv",
+            help="With --corpus: cross-validate; a folder of folds.json and fold0/, fold1/, ... "
+            "models, each scored on the articles of its fold.",
+        ),
+    ] = None,
     model: _util.ModelOption = None,
 ) -> None:
     """Score predictions (--gold/--pred) or the model itself on a labelled corpus (--corpus)."""
     console, _ = _util.consoles()
-    if corpus is not None:
+    if cv is not None and corpus is not None:
+        evaluate_cv(cv, corpus, Settings.from_env(), as_json)
+    elif cv is not None:
+        raise InputError("--cv needs --corpus, the labelled articles the folds divide")
+    elif corpus is not None:
         evaluate_corpus(_util.load_model(model), corpus, console, as_json, validation)
     elif gold is not None and pred is not None:
         evaluate_files(gold, pred, task.value, console)
