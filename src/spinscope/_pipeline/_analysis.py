@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,6 +153,33 @@ class Analysis:
         }
 
 
+def spans_by_sentence(
+    sentences: Sequence[tuple[int, int]], ordered: Sequence[Span]
+) -> Iterator[list[Span]]:
+    """For each sentence, the spans that overlap it, in ``ordered``'s order.
+
+    A sweep: ``sentences`` are sorted and disjoint, ``ordered`` is sorted by start, and a
+    span leaves the active list once a sentence begins at or after its end. The work is
+    the size of the answer, so a long text costs linear time, not spans times sentences.
+
+    Example:
+        >>> spans = [Span(0, 9, "Doubt", 0.5), Span(4, 5, "Slogans", 0.5)]
+        >>> found = spans_by_sentence([(0, 3), (4, 8), (9, 12)], spans)
+        >>> [[s.technique for s in inside] for inside in found]
+        [['Doubt'], ['Doubt', 'Slogans'], []]
+    """
+    active: list[Span] = []
+    i = 0
+    for a, b in sentences:
+        j = i
+        while j < len(ordered) and ordered[j].start < b:
+            j += 1
+        # A new list each time: the lists already yielded stay as they were.
+        active = [s for s in (*active, *ordered[i:j]) if s.end > a]
+        i = j
+        yield active
+
+
 def build_analysis(
     text: str,
     spans: Sequence[Span],
@@ -173,8 +200,8 @@ def build_analysis(
     """
     ordered = tuple(sorted(spans))
     sentences = []
-    for a, b in split_sentences(text):
-        inside = [s for s in ordered if s.start < b and a < s.end]
+    ranges = split_sentences(text)
+    for (a, b), inside in zip(ranges, spans_by_sentence(ranges, ordered), strict=True):
         miss = 1.0
         for s in inside:
             miss *= 1.0 - s.confidence
