@@ -3,7 +3,8 @@
     python benchmarks/pipe.py                 # first 100 training articles, 3 rounds
     python benchmarks/pipe.py --articles 50 --rounds 5 --short
 
-Every variant is timed in each round, interleaved, so machine noise hits them alike; the
+Every variant is timed in each round, interleaved and in rotated order, so machine noise
+hits them alike; the
 figure is the median of the rounds (articles/s, model already loaded). For each pipe
 variant it also prints how its analyses differ from the loop's: articles whose spans
 differ, spans added and removed, and the largest confidence change of a span in both.
@@ -66,8 +67,11 @@ def main() -> None:
     }
     times: dict[str, list[float]] = {name: [] for name in variants}
     results: dict[str, list[Analysis]] = {}
-    for _ in range(args.rounds):
-        for name, run in variants.items():
+    names = list(variants)
+    for r in range(args.rounds):
+        # Each round starts with another variant, so none always runs in the same slot.
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            run = variants[name]
             started = time.perf_counter()
             results[name] = run()
             times[name].append(time.perf_counter() - started)
