@@ -4,8 +4,8 @@
     python benchmarks/pipe.py --articles 50 --rounds 5 --short
 
 Every variant is timed in each round, interleaved and in rotated order, so machine noise
-hits them alike; the
-figure is the median of the rounds (articles/s, model already loaded). For each pipe
+hits them alike; the figure is the median of the rounds (articles/s, model already
+loaded). For each pipe
 variant it also prints how its analyses differ from the loop's: articles whose spans
 differ, spans added and removed, and the largest confidence change of a span in both.
 
