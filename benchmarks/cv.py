@@ -65,7 +65,9 @@ def complete_fold(fold_dir: Path, corpus: Corpus, held_out: set[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cv", type=Path, default=Path.home() / "spinscope-cv")
-    parser.add_argument("--tagger", choices=("int8", "fp32"), default="int8")
+    parser.add_argument(
+        "--tagger", default="int8", help="tagger.NAME.onnx of each fold: int8, fp32, ..."
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     started = time.monotonic()

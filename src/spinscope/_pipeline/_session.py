@@ -76,7 +76,12 @@ def open_session(path: Path, settings: Settings) -> InferenceSession:
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    # Networks are exported with SkipLayerNormalization unfused: its CPU kernel is slower
+    # than Add + LayerNormalization, so onnxruntime must not fuse it back at load.
     session: InferenceSession = ort.InferenceSession(
-        str(path), options, providers=["CPUExecutionProvider"]
+        str(path),
+        options,
+        providers=["CPUExecutionProvider"],
+        disabled_optimizers=["SkipLayerNormFusion"],
     )
     return session

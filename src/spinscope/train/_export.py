@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -79,8 +80,9 @@ def export_head(graph: nn.Module, n_inputs: int, path: Path, output: str) -> Non
 
 
 def optimize(folder: Path, num_heads: int, hidden_size: int) -> None:
-    """Fuse attention, layer norms and GELU of ``tagger.fp32.onnx`` in place with
-    onnxruntime's transformer optimizer (a no-op for graphs it does not recognise).
+    """Fuse attention and GELU of ``tagger.fp32.onnx`` in place with onnxruntime's
+    transformer optimizer (a no-op for graphs it does not recognise); the skip layer
+    norms it fuses are unfused again (:func:`unfuse_skip_layer_norm`).
 
     The embedding stays unfused so that its table can be quantized to int8 as a Gather.
     """
@@ -98,6 +100,61 @@ def optimize(folder: Path, num_heads: int, hidden_size: int) -> None:
         optimization_options=options,
     )
     fused.save_model_to_file(path)
+    unfuse_skip_layer_norm(Path(path), Path(path))
+
+
+def unfuse_skip_layer_norm(source: Path, target: Path) -> int:
+    """Write ``source`` to ``target`` with every SkipLayerNormalization replaced by
+    ``Add(x, bias) -> Add(., skip) -> LayerNormalization``; returns how many were replaced.
+
+    onnxruntime's CPU kernel of the fused operator is about 13 times slower per element
+    than its plain LayerNormalization, which made it a quarter of the tagger's time
+    (benchmarks/experiments.md); unfused, the tagger runs about 1.3 times faster.
+    Runtime sessions are opened with the fusion disabled, so it is not fused back.
+
+    Raises:
+        ValueError: for a fused node whose mean or variance output is used.
+    """
+    import onnx
+    from onnx import helper
+
+    graph = onnx.load(str(source))
+    used = {i for n in graph.graph.node for i in n.input} | {o.name for o in graph.graph.output}
+    nodes, replaced = [], 0
+    for node in graph.graph.node:
+        if node.op_type != "SkipLayerNormalization":
+            nodes.append(node)
+            continue
+        if any(out in used for out in node.output[1:3] if out):
+            raise ValueError(f"{node.name}: its mean or variance output is used")
+        nodes += _layer_norm_of(node, helper)
+        replaced += 1
+    del graph.graph.node[:]
+    graph.graph.node.extend(nodes)
+    onnx.save(graph, str(target))
+    return replaced
+
+
+def _layer_norm_of(node: Any, helper: Any) -> list[Any]:
+    """The Add, Add and LayerNormalization nodes that compute a SkipLayerNormalization."""
+    x, skip, gamma, beta = node.input[:4]
+    bias = node.input[4] if len(node.input) > 4 and node.input[4] else None
+    epsilon = next((a.f for a in node.attribute if a.name == "epsilon"), 1e-12)
+    total = node.output[3] if len(node.output) > 3 and node.output[3] else node.name + "_sum"
+    adds = []
+    if bias is not None:
+        adds.append(helper.make_node("Add", [x, bias], [node.name + "_xb"], name=node.name + "_b"))
+        x = node.name + "_xb"
+    adds.append(helper.make_node("Add", [x, skip], [total], name=node.name + "_skip"))
+    norm = helper.make_node(
+        "LayerNormalization",
+        [total, gamma, beta],
+        [node.output[0]],
+        name=node.name + "_ln",
+        axis=-1,
+        epsilon=epsilon,
+    )
+    return [*adds, norm]
 
 
 def quantize(folder: Path) -> None:
