@@ -29,9 +29,13 @@ def test_open_session_uses_the_shared_options(monkeypatch: pytest.MonkeyPatch) -
     import onnxruntime as ort
 
     opened: list[tuple[str, Any, list[str]]] = []
+    disabled: list[list[str]] = []
 
-    def record(path: str, options: Any, providers: list[str]) -> str:
+    def record(
+        path: str, options: Any, providers: list[str], disabled_optimizers: list[str]
+    ) -> str:
         opened.append((path, options, providers))
+        disabled.append(disabled_optimizers)
         return "session"
 
     monkeypatch.setattr(ort, "InferenceSession", record)
@@ -41,6 +45,7 @@ def test_open_session_uses_the_shared_options(monkeypatch: pytest.MonkeyPatch) -
     assert (options.intra_op_num_threads, options.inter_op_num_threads) == (3, 1)
     for key in ("session.intra_op.allow_spinning", "session.inter_op.allow_spinning"):
         assert options.get_session_config_entry(key) == "0"
+    assert disabled == [["SkipLayerNormFusion"]]
 
 
 def test_open_session_runs_an_onnx_file() -> None:
