@@ -25,13 +25,22 @@ def train(
     from_checkpoint: Annotated[
         bool, typer.Option("--from-checkpoint", help="Reuse OUT/torch instead of fitting again.")
     ] = False,
+    cv: Annotated[
+        Path | None,
+        typer.Option(
+            help="Cross-validation folder of fold networks (folds.json, fold0/, ...): fit on "
+            "every article, tune decoding on the folds' out-of-fold predictions and report "
+            "cross-validated figures.",
+        ),
+    ] = None,
 ) -> None:
     """Fine-tune a model on a labelled corpus (needs the train extra)."""
-    from .._semeval import format_scores
+    from .._semeval import CVReport, format_cv, format_scores
     from ..train import train as run_training
 
     command = "spinscope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     report = run_training(
-        corpus, out, encoder, seed, epochs, layers, max_steps, from_checkpoint, command
+        corpus, out, encoder, seed, epochs, layers, max_steps, from_checkpoint, command, cv
     )
-    Console().out(format_scores(report), highlight=False)
+    text = format_cv(report) if isinstance(report, CVReport) else format_scores(report)
+    Console().out(text, highlight=False)

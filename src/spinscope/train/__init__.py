@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import TrainingError
 from .._pipeline import N_FEATURES, Model, ModelConfig
-from .._semeval import Corpus, Report, evaluate, validation_ids
+from .._semeval import Corpus, CVReport, Report, evaluate, validation_ids
 
 if TYPE_CHECKING:
     from ._fit import TrainConfig
@@ -110,7 +110,7 @@ def _export_checkpoint(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
 
 @dataclass(frozen=True)
 class _Split:
-    """The corpus and its split: every 5th article by id is held out for validation."""
+    """The corpus and its split: articles to fit on and articles to validate on."""
 
     corpus: Corpus
     train_ids: list[str]
@@ -118,8 +118,10 @@ class _Split:
     val: Corpus
 
     @classmethod
-    def of(cls, corpus: Corpus) -> _Split:
-        val_ids = validation_ids(corpus.articles)
+    def of(cls, corpus: Corpus, cv: bool) -> _Split:
+        """Every 5th article by id held out; with ``cv``, every article fitted on (the
+        cross-validation folds validate instead)."""
+        val_ids = [] if cv else validation_ids(corpus.articles)
         train_ids = sorted(set(corpus.articles) - set(val_ids))
         return cls(corpus, train_ids, val_ids, corpus.subset(val_ids))
 
@@ -134,12 +136,16 @@ def train(
     max_steps: int = 0,
     from_checkpoint: bool = False,
     command: str = "",
-) -> Report:
+    cv: Path | None = None,
+) -> Report | CVReport:
     """Train a model on a PTC-format corpus and write a loadable model directory to ``out``.
 
-    Every 5th article by id is held out for validation; decoding is tuned and the figures
-    are measured on it and saved with the model (``config.json``, ``validation.json``,
-    ``MODEL_CARD.md``). ``out/torch`` keeps the torch checkpoint.
+    Without ``cv``, every 5th article by id is held out for validation; decoding is tuned
+    and the figures are measured on it. With ``cv`` (a folder of fold networks, see
+    :mod:`spinscope.train._cv`), the network is fitted on every article, decoding is tuned
+    on the folds' out-of-fold predictions and the figures are cross-validated. Either way
+    they are saved with the model (``config.json``, ``validation.json``, ``MODEL_CARD.md``);
+    ``out/torch`` keeps the torch checkpoint.
 
     Example:
         >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
@@ -147,7 +153,7 @@ def train(
     _prepare_torch()
     from ._fit import TrainConfig
 
-    split = _Split.of(Corpus.load(corpus_dir))
+    split = _Split.of(Corpus.load(corpus_dir), cv is not None)
     enc_path = _encoder_dir(encoder)
     out.mkdir(parents=True, exist_ok=True)
     settings = TrainConfig(
@@ -157,22 +163,44 @@ def train(
     _export_checkpoint(
         out, out / "torch", DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
     )
-    tagger_only, span_trace = _tune_tagger(out, split.val)
-    e2e_rows = _fit_e2e_head(out, tagger_only, split, seed)
-    int8, trace = _tune_e2e(out, tagger_only, split.val)
-    trace["span_threshold"] = span_trace
-    trace["e2e_head_rows"] = e2e_rows
-    final, precision, versus = _choose_precision(out, int8, split.val)
-    report = evaluate(final, split.val, split.corpus.subset(split.train_ids).labels)
-    config = _save_validated_config(out, final.config, report)
+    e2e_rows = _fit_e2e_head(out, split, seed)
     run = {
         "command": command or f"spinscope train --corpus {corpus_dir} --out {out}",
         "given_command": command,
-        "precision": precision,
-        "fp32_vs_int8": versus,
-        "tuning": trace,
+        "e2e_head_rows": e2e_rows,
     }
-    _document(out, report, config, final, split, run)
+    if cv is not None:
+        return _finish_cv(out, split, cv, run)
+    return _finish_split(out, split, run)
+
+
+def _finish_split(out: Path, split: _Split, run: dict[str, Any]) -> Report:
+    """Tune decoding on the validation split, choose the precision, measure, document."""
+    from ._tuning import Part, tune_decoding
+
+    int8 = Model.load(out, tagger_file="tagger.int8.onnx")
+    fields, trace = tune_decoding([Part(int8, split.val)])
+    int8 = int8.with_config(replace(int8.config, **fields))
+    final, precision, versus = _choose_precision(out, int8, split.val)
+    report = evaluate(final, split.val, split.corpus.subset(split.train_ids).labels)
+    config = _save_validated_config(out, final.config, _split_figures(report))
+    run |= {"precision": precision, "fp32_vs_int8": versus, "tuning": trace}
+    _document(out, config, split, run, report=report, final=final)
+    return report
+
+
+def _finish_cv(out: Path, split: _Split, cv: Path, run: dict[str, Any]) -> CVReport:
+    """Tune decoding on the CV folds' out-of-fold predictions; ship int8, the precision the
+    folds were scored with; document the cross-validated figures."""
+    from ._cv import cv_decoding
+
+    fields, trace, report = cv_decoding(split.corpus, cv)
+    shutil.copyfile(out / "tagger.int8.onnx", out / "tagger.onnx")
+    final = Model.load(out)
+    config = replace(final.config, **fields)
+    config = _save_validated_config(out, config, _cv_figures(report))
+    run |= {"precision": "int8", "tuning": trace, "cv_dir": str(cv)}
+    _document(out, config, split, run, cv_report=report)
     return report
 
 
@@ -197,21 +225,12 @@ def _fit_unless_continuing(
         fit(split.corpus, split.train_ids, settings, out, command)
 
 
-def _tune_tagger(out: Path, val: Corpus) -> tuple[Model, dict[str, float]]:
-    """The int8 tagger without an end-to-end head, its span threshold and merge gap tuned."""
-    from ._finalize import tune_span_threshold
-
-    (out / "e2e_head.onnx").unlink(missing_ok=True)
-    tagger_only = Model.load(out, tagger_file="tagger.int8.onnx")
-    threshold, gap, span_trace = tune_span_threshold(tagger_only, val)
-    config = replace(tagger_only.config, span_threshold=threshold, si_merge_gap=gap)
-    return tagger_only.with_config(config), span_trace
-
-
-def _fit_e2e_head(out: Path, tagger_only: Model, split: _Split, seed: int) -> int:
+def _fit_e2e_head(out: Path, split: _Split, seed: int) -> int:
     """Fit the end-to-end head, export it and keep its weights; the number of rows it saw."""
     from ._e2e_head import export_e2e_head, fit_e2e_head, save_e2e_head, stage_data
 
+    (out / "e2e_head.onnx").unlink(missing_ok=True)
+    tagger_only = Model.load(out, tagger_file="tagger.int8.onnx")
     # The head learns from spans found at a lower threshold than decoding uses, so it also
     # sees borderline spans; few epochs, since the tagger already fits these articles.
     stage_model = tagger_only.with_config(replace(tagger_only.config, span_threshold=0.2))
@@ -220,14 +239,6 @@ def _fit_e2e_head(out: Path, tagger_only: Model, split: _Split, seed: int) -> in
     export_e2e_head(e2e_head, x.shape[1], out)
     save_e2e_head(e2e_head, out / "torch")
     return len(x)
-
-
-def _tune_e2e(out: Path, tagger_only: Model, val: Corpus) -> tuple[Model, dict[str, Any]]:
-    """The int8 model with its end-to-end head, label floor, threshold and calibration tuned."""
-    from ._finalize import tune_e2e
-
-    with_head = Model.load(out, tagger_file="tagger.int8.onnx").with_config(tagger_only.config)
-    return tune_e2e(with_head, val)
 
 
 def _choose_precision(out: Path, int8: Model, val: Corpus) -> tuple[Model, str, dict[str, float]]:
@@ -245,32 +256,46 @@ def _choose_precision(out: Path, int8: Model, val: Corpus) -> tuple[Model, str, 
     return Model.load(out).with_config(int8.config), precision, versus
 
 
-def _save_validated_config(out: Path, config: ModelConfig, report: Report) -> ModelConfig:
+def _split_figures(report: Report) -> dict[str, Any]:
     figures = report.to_dict()
-    validated = replace(
-        config,
-        validation={
-            "split": "every 5th PTC train article by numeric id",
-            "si_f1": figures["si"]["f1"],
-            "tc_micro_f1": figures["tc_micro_f1"],
-            "e2e_micro_f1": figures["e2e_micro"]["f1"],
-            "e2e_macro_f1": figures["e2e_macro_f1"],
-        },
-    )
+    return {
+        "split": "every 5th PTC train article by numeric id",
+        "si_f1": figures["si"]["f1"],
+        "tc_micro_f1": figures["tc_micro_f1"],
+        "e2e_micro_f1": figures["e2e_micro"]["f1"],
+        "e2e_macro_f1": figures["e2e_macro_f1"],
+    }
+
+
+def _cv_figures(report: CVReport) -> dict[str, Any]:
+    pooled = report.to_dict()["pooled"]
+    return {
+        "split": f"{len(report.folds)}-fold cross-validation over {report.n_articles} articles",
+        **{m: pooled[m] for m in ("si_f1", "tc_micro_f1", "e2e_micro_f1", "e2e_macro_f1")},
+    }
+
+
+def _save_validated_config(out: Path, config: ModelConfig, figures: dict[str, Any]) -> ModelConfig:
+    validated = replace(config, validation=figures)
     validated.save(out)
     return validated
 
 
 def _document(
-    out: Path, report: Report, config: ModelConfig, final: Model, split: _Split, run: dict[str, Any]
+    out: Path,
+    config: ModelConfig,
+    split: _Split,
+    run: dict[str, Any],
+    report: Report | None = None,
+    final: Model | None = None,
+    cv_report: CVReport | None = None,
 ) -> None:
-    """Write the model card and ``validation.json``, with the figures measured on ``final``."""
+    """Write the model card and ``validation.json`` with the figures measured."""
     from ._export import hidden_cosine
     from ._finalize import reliability, write_card
 
     trained: dict[str, Any] = json.loads((out / "torch" / "train.json").read_text(encoding="utf-8"))
-    val_texts = [split.val.articles[a] for a in split.val_ids[:4]]
-    meta = {
+    meta: dict[str, Any] = {
         "config": {**config.__dict__},
         "train": trained["config"],
         "n_train": len(split.train_ids),
@@ -281,12 +306,21 @@ def _document(
         "fit_seconds": float(trained.get("fit_seconds", 0.0)),
         "machine": f"{platform.machine()} with {os.cpu_count()} CPU cores",
         "precision": run["precision"],
-        "fp32_vs_int8": run["fp32_vs_int8"],
-        "hidden_cosine": hidden_cosine(out, final, val_texts),
-        "reliability": reliability(final.with_config(config), split.val),
         "tuning": run["tuning"],
+        "e2e_head_rows": run["e2e_head_rows"],
     }
-    write_card(out, report, meta)
+    if final is not None and report is not None:
+        val_texts = [split.val.articles[a] for a in split.val_ids[:4]]
+        meta["fp32_vs_int8"] = run["fp32_vs_int8"]
+        meta["hidden_cosine"] = hidden_cosine(out, final, val_texts)
+        meta["reliability"] = reliability([(final.with_config(config), split.val)])
+    if cv_report is not None:
+        from ._cv import fold_models
+
+        meta["cv_dir"] = run["cv_dir"]
+        meta["cv_folds"] = len(cv_report.folds)
+        meta["reliability"] = reliability(fold_models(split.corpus, Path(run["cv_dir"])))
+    write_card(out, meta, report=report, cv_report=cv_report)
 
 
 def ship(out: Path, package_model_dir: Path) -> None:
