@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,7 @@ def fake_model(
     label_floor: float = 0.6,
     model_id: str = "fake-model",
     tagger: FakeTagger | None = None,
+    pool: Executor | None = None,
     **config: Any,
 ) -> Model:
     cfg = ModelConfig(
@@ -115,6 +117,7 @@ def fake_model(
         FakeSpanHead(),
         FakeE2EHead(),
         settings or Settings(),
+        pool,
     )
 
 

@@ -61,3 +61,14 @@ class StoreError(SpinscopeError):
     """A results store that cannot be opened, migrated or written (bad URL, server down)."""
 
     exit_code = 5
+
+
+class BusyError(SpinscopeError):
+    """The web app is at capacity: every analysis slot and every place in its queue is
+    taken. ``retry_after`` is the number of seconds after which a retry should get in."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -30,8 +30,10 @@ class Settings:
     """
 
     model: Path | None = _setting(None, "model directory; the shipped model when unset")
-    threads: int = _setting(2, "CPU threads for inference")
-    batch_windows: int = _setting(8, "encoder windows per inference batch")
+    threads: int = _setting(2, "encoder runs at once, one CPU thread each")
+    batch_windows: int = _setting(
+        1, "encoder windows per run (1: each window's numbers are its own)"
+    )
     piece_chars: int = _setting(50_000, "long texts are analyzed in pieces of this many characters")
     max_bytes: int = _setting(20_000_000, "largest input file accepted, in bytes")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -26,6 +27,17 @@ def test_pipe_yields_what_analyze_gives_in_input_order(pack: bool) -> None:
     piped = list(model.pipe(TEXTS, pack_articles=pack))
     assert [a.text for a in piped] == TEXTS
     assert piped == [model.analyze(t) for t in TEXTS]
+
+
+@pytest.mark.parametrize("pack", [False, True])
+def test_a_thread_pool_changes_nothing_but_where_windows_run(pack: bool) -> None:
+    texts = TEXTS * 5
+    alone = list(fake_model(settings=Settings(piece_chars=80)).pipe(texts, pack_articles=pack))
+    with ThreadPoolExecutor(3) as pool:
+        model = fake_model(settings=Settings(piece_chars=80), pool=pool)
+        assert list(model.pipe(texts, pack_articles=pack)) == alone
+        assert [model.analyze(t) for t in texts] == [model.analyze(t) for t in texts]
+        assert model.analyze(texts[2]) == alone[2]
 
 
 def test_pipe_passes_threshold_and_techniques() -> None:
@@ -78,11 +90,12 @@ def test_pipe_streams_reading_texts_only_a_bounded_way_ahead(pack: bool) -> None
     results = fake_model().pipe(endless(), batch_size=2, pack_articles=pack)
     first = next(results)
     assert first.spans
-    # Unpacked: one text at a time. Packed: windows for 4 batches of 2 (one a text).
-    assert pulled == (8 if pack else 1)
+    # One chunk decodes while the next encodes. Unpacked, a chunk is one text; packed, it
+    # holds windows for 4 batches of 2 (one window a text).
+    assert pulled == (16 if pack else 2)
     for _ in range(20):
         next(results)
-    assert pulled <= 21 + (8 if pack else 0)
+    assert pulled <= 22 + (16 if pack else 0)
 
 
 @pytest.mark.parametrize("pack", [False, True])

@@ -39,17 +39,17 @@ def test_open_session_uses_the_shared_options(monkeypatch: pytest.MonkeyPatch) -
         return "session"
 
     monkeypatch.setattr(ort, "InferenceSession", record)
-    open_session(Path("m/tagger.onnx"), Settings(threads=3))
+    open_session(Path("m/tagger.onnx"))
     ((path, options, providers),) = opened
     assert (path, providers) == ("m/tagger.onnx", ["CPUExecutionProvider"])
-    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (3, 1)
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
     for key in ("session.intra_op.allow_spinning", "session.inter_op.allow_spinning"):
         assert options.get_session_config_entry(key) == "0"
     assert disabled == [["SkipLayerNormFusion"]]
 
 
 def test_open_session_runs_an_onnx_file() -> None:
-    session = open_session(default_model_path() / "span_head.onnx", Settings(threads=1))
+    session = open_session(default_model_path() / "span_head.onnx")
     probs = run_one(session, "probs", {"x": np.zeros((3, 1163), dtype=np.float32)})
     assert probs.shape == (3, 14)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
@@ -58,20 +58,16 @@ def test_open_session_runs_an_onnx_file() -> None:
 def test_every_network_of_a_model_is_opened_through_open_session(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    opened: list[tuple[str, Settings]] = []
+    opened: list[str] = []
 
-    def fake_open(path: Path, settings: Settings) -> InferenceSession:
-        opened.append((path.name, settings))
+    def fake_open(path: Path) -> InferenceSession:
+        opened.append(path.name)
         return FakeSpanHead()
 
     monkeypatch.setattr("spinscope._pipeline._loading.open_session", fake_open)
     settings = Settings(threads=1)
     net = load_network(default_model_path(), settings, tagger_file="span_head.onnx")
-    assert opened == [
-        ("span_head.onnx", settings),
-        ("span_head.onnx", settings),
-        ("e2e_head.onnx", settings),
-    ]
+    assert opened == ["span_head.onnx", "span_head.onnx", "e2e_head.onnx"]
     assert net.heads.e2e_head is not None
 
 
@@ -92,7 +88,7 @@ def test_a_broken_network_file_is_a_model_error(tmp_path: Path) -> None:
 def test_the_e2e_head_is_optional_and_the_tagger_file_required(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("spinscope._pipeline._loading.open_session", lambda p, s: FakeSpanHead())
+    monkeypatch.setattr("spinscope._pipeline._loading.open_session", lambda p: FakeSpanHead())
     folder = copy_model(tmp_path)
     assert load_network(folder, Settings()).heads.e2e_head is None
     with pytest.raises(ModelError, match=r"\(missing tagger\.int8\.onnx\)"):

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spinscope import Settings
 from spinscope._pipeline import open_session
 
 onnx = pytest.importorskip("onnx")
@@ -46,7 +45,6 @@ def test_unfused_graph_gives_the_same_outputs(tmp_path: Path, with_bias: bool) -
     assert "SkipLayerNormalization" not in ops and ops[-1] == "LayerNormalization"
     rng = np.random.default_rng(1)
     feeds = {n: rng.normal(size=(1, 4, 8)).astype(np.float32) for n in ("x", "skip")}
-    settings = Settings(threads=1)
-    want = open_session(fused, settings).run(["y"], feeds)[0]
-    got = open_session(plain, settings).run(["y"], feeds)[0]
+    want = open_session(fused).run(["y"], feeds)[0]
+    got = open_session(plain).run(["y"], feeds)[0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

@@ -22,7 +22,10 @@ def serve(
         ),
     ] = False,
     fetch_timeout: Annotated[float, typer.Option(help="Seconds to fetch a URL.")] = 10.0,
-    concurrency: Annotated[int, typer.Option(help="Analyses run at once (others queue).")] = 1,
+    concurrency: Annotated[int, typer.Option(help="Analyses run at once (others queue).")] = 2,
+    queue: Annotated[
+        int, typer.Option(help="Analyses that may wait; beyond them requests get 503.")
+    ] = 16,
     db: Annotated[
         str | None,
         typer.Option(
@@ -40,7 +43,9 @@ def serve(
     from .._web import ServeConfig, create_app
 
     policy = FetchPolicy(allow_private=allow_private_urls, timeout=fetch_timeout)
-    config = ServeConfig(max_bytes=max_bytes, fetch=policy, concurrency=concurrency, db=db)
+    config = ServeConfig(
+        max_bytes=max_bytes, fetch=policy, concurrency=concurrency, queue=queue, db=db
+    )
     # A bad --db is a StoreError: one line and exit code 5 (see _util.handle_errors).
     web = create_app(_util.load_model(model), config)
     shown = f"http://{host}:{port}"

@@ -4,21 +4,23 @@ Three steps, as named functions:
 
 - preprocess: :func:`plan_piece` tokenizes one piece of an article and cuts it into
   overlapping windows (a :class:`Plan`);
-- run: :func:`encode` packs the windows of one or more plans into batches and runs the
-  tagger session on each batch;
+- run: :func:`submit` packs the windows of one or more plans into batches and runs the
+  tagger session on each batch, on the model's thread pool (:func:`encode` waits for it);
 - postprocess: each plan's window outputs become a :class:`Piece`: every token's BIO
   probabilities, read from the window where it sits furthest from an edge, and the token
   states the technique heads pool.
 
 The shipped tagger is dynamically int8-quantized: one activation scale per input tensor,
-so which windows share a batch (and their padding) slightly changes the numbers.
+so which windows share a batch (and their padding) slightly changes the numbers; alone in
+its run (the default), a window's numbers are its own.
 :func:`batches_in_order` is the batching of one article that ``Model.analyze`` has always
 used; :func:`batches_by_length` packs windows of many articles with less padding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,17 +177,72 @@ def assemble(plan: Plan, outputs: Sequence[WindowOutput]) -> Piece:
     return Piece(plan.encoded, windows, token_probs, hidden, masks)
 
 
+def submit(
+    tagger: InferenceSession,
+    config: ModelConfig,
+    plans: Sequence[Plan],
+    batch_size: int,
+    by_length: bool = False,
+    pool: Executor | None = None,
+) -> Callable[[], list[Piece]]:
+    """Start running the windows of ``plans`` through the tagger, ``batch_size`` windows a
+    run; the returned function waits for the runs and gives each plan's :class:`Piece`.
+
+    With a ``pool`` the runs go to its threads (onnxruntime releases the GIL, so they use
+    as many cores as the pool has threads) and the caller goes on meanwhile; without one
+    they run here, before this returns. In order (``by_length=False``) for one plan this is
+    ``Model.analyze``'s batching; ``by_length`` groups windows of all plans by length.
+
+    Example:
+        >>> class Tagger:
+        ...     def run(self, output_names, input_feed):
+        ...         x = input_feed["input_ids"]
+        ...         return [np.zeros((*x.shape, 3)), np.ones((*x.shape, 2))]
+        >>> plan = Plan(Encoded(np.arange(3), [(0, 1), (2, 3), (4, 5)]), [(0, 2), (1, 3)])
+        >>> wait = submit(Tagger(), ModelConfig("m"), [plan, plan], 3, True)
+        >>> [p.probs.shape for p in wait()]
+        [(3, 3), (3, 3)]
+    """
+    rows = [(plan.encoded.ids, w) for plan in plans for w in plan.windows]
+    if by_length:
+        groups = batches_by_length([b - a for _, (a, b) in rows], batch_size)
+    else:
+        groups = batches_in_order(len(rows), batch_size)
+
+    def run(group: list[int]) -> list[WindowOutput]:
+        return run_tagger(tagger, config, [rows[i] for i in group])
+
+    if pool is None:
+        done = [run(group) for group in groups]
+        return lambda: _pieces(plans, groups, done)
+    futures = [pool.submit(run, group) for group in groups]
+    return lambda: _pieces(plans, groups, [f.result() for f in futures])
+
+
+def _pieces(
+    plans: Sequence[Plan], groups: list[list[int]], results: list[list[WindowOutput]]
+) -> list[Piece]:
+    """Each plan's piece from the outputs of the batches ``groups`` (window indices)."""
+    outputs: dict[int, WindowOutput] = {}
+    for group, result in zip(groups, results, strict=True):
+        outputs.update(zip(group, result, strict=True))
+    pieces, first = [], 0
+    for plan in plans:
+        mine = [outputs[first + w] for w in range(len(plan.windows))]
+        pieces.append(assemble(plan, mine))
+        first += len(plan.windows)
+    return pieces
+
+
 def encode(
     tagger: InferenceSession,
     config: ModelConfig,
     plans: Sequence[Plan],
     batch_size: int,
     by_length: bool = False,
+    pool: Executor | None = None,
 ) -> list[Piece]:
-    """Run the windows of ``plans`` through the tagger, ``batch_size`` windows a run.
-
-    In order (``by_length=False``) for one plan this is ``Model.analyze``'s batching;
-    ``by_length`` groups windows of all plans by length.
+    """Run the windows of ``plans`` through the tagger and wait: :func:`submit`, waited for.
 
     Example:
         >>> class Tagger:
@@ -196,18 +253,4 @@ def encode(
         >>> [p.probs.shape for p in encode(Tagger(), ModelConfig("m"), [plan, plan], 3, True)]
         [(3, 3), (3, 3)]
     """
-    rows = [(plan.encoded.ids, w) for plan in plans for w in plan.windows]
-    if by_length:
-        groups = batches_by_length([b - a for _, (a, b) in rows], batch_size)
-    else:
-        groups = batches_in_order(len(rows), batch_size)
-    outputs: list[WindowOutput | None] = [None] * len(rows)
-    for group in groups:
-        for i, out in zip(group, run_tagger(tagger, config, [rows[i] for i in group]), strict=True):
-            outputs[i] = out
-    pieces, first = [], 0
-    for plan in plans:
-        mine = outputs[first : first + len(plan.windows)]
-        pieces.append(assemble(plan, [out for out in mine if out is not None]))
-        first += len(plan.windows)
-    return pieces
+    return submit(tagger, config, plans, batch_size, by_length, pool)()

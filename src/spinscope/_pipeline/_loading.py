@@ -10,6 +10,7 @@ a span's classification probabilities stand in).
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,6 +41,8 @@ class Network:
     tagger: InferenceSession
     heads: Heads
     settings: Settings
+    pool: Executor | None = None
+    """Threads that run the tagger, one run each (``None``: run on the caller's thread)."""
 
 
 def default_model_path() -> Path:
@@ -92,10 +95,14 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
     config = ModelConfig.load(folder)
     try:
         tokenizer = prepare_tokenizer(Tokenizer.from_file(str(folder / "tokenizer.json")))
-        tagger = open_session(folder / tagger_file, settings)
-        span_head = open_session(folder / "span_head.onnx", settings)
+        tagger = open_session(folder / tagger_file)
+        span_head = open_session(folder / "span_head.onnx")
         e2e = folder / "e2e_head.onnx"
-        e2e_head = open_session(e2e, settings) if e2e.is_file() else None
+        e2e_head = open_session(e2e) if e2e.is_file() else None
     except Exception as exc:  # onnxruntime and tokenizers raise their own types
         raise ModelError(f"{folder}: cannot load the model ({exc})") from None
-    return Network(tokenizer, config, tagger, Heads(span_head, e2e_head), settings)
+    # One single-threaded run per window on each of ``threads`` threads beats one run
+    # spread over the threads: small matrix products scale badly across cores, and the
+    # caller decodes one article while the pool encodes the next.
+    pool = ThreadPoolExecutor(settings.threads, "spinscope") if settings.threads > 1 else None
+    return Network(tokenizer, config, tagger, Heads(span_head, e2e_head), settings, pool)

@@ -18,6 +18,7 @@ text goes through them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,9 +59,11 @@ class Model:
         span_head: InferenceSession,
         e2e_head: InferenceSession | None,
         settings: Settings,
+        pool: Executor | None = None,
     ) -> None:
         self.path = path
-        self._network = Network(tokenizer, config, tagger, Heads(span_head, e2e_head), settings)
+        heads = Heads(span_head, e2e_head)
+        self._network = Network(tokenizer, config, tagger, heads, settings, pool)
 
     @classmethod
     def load(
@@ -83,7 +86,14 @@ class Model:
     def _of(cls, path: Path, net: Network) -> Model:
         h = net.heads
         return cls(
-            path, net.config, net.tokenizer, net.tagger, h.span_head, h.e2e_head, net.settings
+            path,
+            net.config,
+            net.tokenizer,
+            net.tagger,
+            h.span_head,
+            h.e2e_head,
+            net.settings,
+            net.pool,
         )
 
     def with_config(self, config: ModelConfig) -> Model:

@@ -50,7 +50,7 @@ def forward(network: Network, text: str) -> Forward:
     net = network
     plans = plan_pieces(net.tokenizer, net.config, text, net.settings.piece_chars)
     batch = net.settings.batch_windows
-    pieces = [encode(net.tagger, net.config, [plan], batch)[0] for plan in plans]
+    pieces = [encode(net.tagger, net.config, [plan], batch, pool=net.pool)[0] for plan in plans]
     return Forward(text, ArticleIndex.build(text), pieces)
 
 
@@ -124,7 +124,8 @@ def technique_probs(network: Network, text: str, spans: Spans) -> npt.NDArray[np
             if plan is None or not chars_to_token_span(plan.encoded.offsets, *clipped):
                 raise InputError(f"span {list(spans[i])} covers no word of the text")
         assert plan is not None
-        piece = encode(net.tagger, net.config, [plan], net.settings.batch_windows)[0]
+        batch = net.settings.batch_windows
+        piece = encode(net.tagger, net.config, [plan], batch, pool=net.pool)[0]
         probs = net.heads.span_probs(span_inputs(index, piece, [sp for _, sp in items]))
         for (i, _), p in zip(items, probs, strict=True):
             result[i] = p

@@ -14,8 +14,6 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from .._settings import Settings
-
 Array = npt.NDArray[Any]
 """An array fed to or returned by a session."""
 
@@ -55,24 +53,25 @@ def run_one(
     return np.asarray(result, dtype=np.float32)
 
 
-def open_session(path: Path, settings: Settings) -> InferenceSession:
+def open_session(path: Path) -> InferenceSession:
     """Open the ONNX file ``path`` on the CPU with spinscope's options.
 
-    ``settings.threads`` threads work inside an operator, one runs operators, and no
-    thread spin-waits (spinning threads make throttled cores much slower). onnxruntime
-    is imported here, so importing spinscope does not load it.
+    Each run uses one thread, the caller's, and no thread spin-waits (spinning threads
+    make throttled cores much slower); ``settings.threads`` runs go on at once from the
+    model's thread pool (see ``load_network``). onnxruntime is imported here, so importing
+    spinscope does not load it.
 
     Raises:
         Whatever onnxruntime raises for a missing or broken file (``Model.load`` turns
         it into a :class:`~spinscope.ModelError`).
 
     Example:
-        >>> # tagger = open_session(default_model_path() / "tagger.onnx", Settings())
+        >>> # tagger = open_session(default_model_path() / "tagger.onnx")
     """
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = settings.threads
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")

@@ -10,30 +10,30 @@ its candidates are found; an article is yielded as soon as its last piece is don
   order: the numbers of ``Model.analyze``, whatever the neighbouring articles.
 - Packed, a chunk gathers pieces of consecutive articles until it holds
   ``LOOKAHEAD_BATCHES * batch_size`` windows, and its windows are batched by length.
-  Fewer, fuller runs; but the int8 tagger quantizes each batch with one scale, so an
-  article's numbers then depend slightly on its neighbours.
+  With batches of several windows that means fewer, fuller runs, but the int8 tagger
+  quantizes each batch with one scale, so an article's numbers then depend slightly on
+  its neighbours (the span sets of 84 of 100 training articles differed at batches of 8).
 
-Either way at most one chunk of states is held: memory stays bounded however many and
-however long the texts.
+By default every run is one window (``settings.batch_windows`` 1), so a window's numbers
+are its own whatever else runs, and packing changes nothing but chunk sizes. Runs go to
+the network's thread pool, one thread each, and the next chunk encodes while this one is
+decoded: on 100 training articles, 1.25x the articles/s of one two-thread run of 8
+windows at a time, with half the peak memory (``benchmarks/experiments.md``).
 
-Measured on the first 100 PTC training articles (2 threads, medians of 3, two sessions):
-packed is no faster than unpacked (6.7 and 5.3 against 7.0 and 6.0 articles/s; a news
-article's windows are already full, so there is no padding to save), and the span sets of
-84 articles differ (+459/-471 of 1,743 spans, confidences up to 0.11 apart), about as much
-as changing ``settings.batch_windows`` from 8 to 1 moves them. On 100 headlines packing is
-1.5x faster. Hence unpacked by default.
+At most two chunks of states are held (one decoding, the next encoding): memory stays
+bounded however many and however long the texts.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .._errors import InputError
 from ._candidates import piece_candidates
 from ._choose import Candidate
-from ._encoder import Plan, encode, plan_piece
+from ._encoder import Piece, Plan, plan_piece, submit
 from ._features import ArticleIndex
 from ._loading import Network
 from ._text import split_pieces
@@ -111,20 +111,38 @@ def find_candidates(
     """Each item's text and candidates (decoded at span ``threshold``), in input order; an
     :class:`InputError` item is passed through in its place.
 
+    While one chunk is decoded here, the next is already running on the network's thread
+    pool, so the cores encode while Python decodes.
+
     Example:
         >>> # next(find_candidates(network, ["They lie."], 0.5, 8))[1][0].start
     """
     min_windows = LOOKAHEAD_BATCHES * batch_size if pack else 0
+    ahead: tuple[list[_Step], Callable[[], list[Piece]]] | None = None
     for chunk in _chunks(_steps(network, items), min_windows):
         plans = [step.plan for step in chunk if step.plan is not None]
-        pieces = deque(encode(network.tagger, network.config, plans, batch_size, by_length=pack))
-        for step in chunk:
-            article = step.article
-            if isinstance(article, InputError):
-                yield article
-                continue
-            if step.plan is not None:
-                piece = pieces.popleft()  # its states are dropped with this reference
-                article.found += piece_candidates(article.index, piece, threshold, network.heads)
-            if step.last:
-                yield article.text, article.found
+        wait = submit(
+            network.tagger, network.config, plans, batch_size, by_length=pack, pool=network.pool
+        )
+        if ahead is not None:
+            yield from _decode_chunk(network, threshold, *ahead)
+        ahead = (chunk, wait)
+    if ahead is not None:
+        yield from _decode_chunk(network, threshold, *ahead)
+
+
+def _decode_chunk(
+    network: Network, threshold: float, chunk: list[_Step], wait: Callable[[], list[Piece]]
+) -> Iterator[Found | InputError]:
+    """Decode one encoded chunk; yield each article whose last piece it holds."""
+    pieces = deque(wait())
+    for step in chunk:
+        article = step.article
+        if isinstance(article, InputError):
+            yield article
+            continue
+        if step.plan is not None:
+            piece = pieces.popleft()  # its states are dropped with this reference
+            article.found += piece_candidates(article.index, piece, threshold, network.heads)
+        if step.last:
+            yield article.text, article.found

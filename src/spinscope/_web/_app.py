@@ -61,7 +61,7 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.model = model
-    app.state.analyzer = Analyzer(model, config.concurrency)
+    app.state.analyzer = Analyzer(model, config.concurrency, config.queue)
     app.state.config = config
     app.state.store = store
     app.state.pages = Pages(corpus=store is not None)

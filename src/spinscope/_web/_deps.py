@@ -9,12 +9,15 @@ that reading ``app.state`` never takes a trip through the thread pool.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
+from .._errors import BusyError
 from .._pipeline import Analysis, Model
 from .._store import Store
 from ._config import ServeConfig
@@ -27,27 +30,56 @@ NO_STORE = (
 
 
 class Analyzer:
-    """The model behind the analysis routes, running at most ``concurrency`` analyses at
-    once; more wait their turn. Analysis runs in the server's thread pool, and onnxruntime
-    sessions are safe to share.
+    """The model behind the analysis routes: at most ``concurrency`` analyses run at once
+    and at most ``queue`` more wait; a request beyond that gets :class:`BusyError` (503
+    with ``Retry-After``) at once instead of waiting without end.
+
+    Running analyses share the model's encoder threads, so while one is decoded another
+    is encoded: latency under load follows throughput. Analysis runs in the server's
+    thread pool, and onnxruntime sessions are safe to share.
     """
 
-    def __init__(self, model: Model, concurrency: int) -> None:
+    def __init__(self, model: Model, concurrency: int, queue: int = 16) -> None:
         self.model = model
         self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self._concurrency = max(1, concurrency)
+        self._capacity = self._concurrency + max(0, queue)
+        self._admitted = 0
+        self._lock = threading.Lock()
+        self._seconds = 0.5  # running mean of one analysis, for Retry-After
+
+    def retry_after(self) -> int:
+        """Seconds until the queue has likely moved by one full round of slots."""
+        rounds = self._capacity / self._concurrency
+        return max(1, math.ceil(rounds * self._seconds))
 
     def analyze(self, text: str, threshold: float | None, techniques: list[str] | None) -> Analysis:
         """The analysis of ``text``, once a slot is free: :meth:`Model.pipe` over the one
         article of a request (unpacked, so the analysis is the one ``Model.analyze`` gives).
 
         Raises:
+            BusyError: when every slot and every place in the queue is taken.
             InputError: for an empty text, a bad threshold or an unknown technique.
         """
-        with self._slots:
-            found = self.model.pipe(
-                [text], threshold=threshold, techniques=techniques, pack_articles=False
-            )
-            return next(found)
+        with self._lock:
+            if self._admitted >= self._capacity:
+                raise BusyError(
+                    f"busy: {self._admitted} analyses running or waiting; try again shortly",
+                    self.retry_after(),
+                )
+            self._admitted += 1
+        try:
+            with self._slots:
+                started = time.monotonic()
+                found = self.model.pipe(
+                    [text], threshold=threshold, techniques=techniques, pack_articles=False
+                )
+                result = next(found)
+                self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - started)
+                return result
+        finally:
+            with self._lock:
+                self._admitted -= 1
 
 
 async def get_analyzer(request: Request) -> Analyzer:

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .._errors import (
     BinaryInputError,
+    BusyError,
     FetchError,
     FetchTimeoutError,
     InputError,
@@ -29,6 +30,8 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-
 
 
 def _status(exc: SpinscopeError) -> int:
+    if isinstance(exc, BusyError):
+        return 503
     if isinstance(exc, FetchTimeoutError):
         return 504
     if isinstance(exc, FetchError):
@@ -43,8 +46,10 @@ def _status(exc: SpinscopeError) -> int:
 
 
 async def spinscope_error(request: Request, exc: SpinscopeError) -> JSONResponse:
-    """A :class:`SpinscopeError` as JSON, with the status of its kind (400, 413, 502...)."""
-    return JSONResponse({"error": str(exc)}, status_code=_status(exc))
+    """A :class:`SpinscopeError` as JSON, with the status of its kind (400, 413, 502...);
+    a 503 says when to retry (``Retry-After``)."""
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, BusyError) else None
+    return JSONResponse({"error": str(exc)}, status_code=_status(exc), headers=headers)
 
 
 async def store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:

@@ -177,10 +177,7 @@ def quantize(folder: Path) -> None:
 def hidden_cosine(folder: Path, model: Model, texts: list[str]) -> float:
     """Mean cosine between fp32 and int8 token states over the first window of each text."""
     c = model.config
-    sessions = [
-        open_session(folder / name, model.settings)
-        for name in ("tagger.fp32.onnx", "tagger.int8.onnx")
-    ]
+    sessions = [open_session(folder / name) for name in ("tagger.fp32.onnx", "tagger.int8.onnx")]
     cosines = []
     for text in texts:
         enc = encode_article(model.tokenizer, text)
