@@ -245,12 +245,6 @@ def encode(
     """Run the windows of ``plans`` through the tagger and wait: :func:`submit`, waited for.
 
     Example:
-        >>> class Tagger:
-        ...     def run(self, output_names, input_feed):
-        ...         x = input_feed["input_ids"]
-        ...         return [np.zeros((*x.shape, 3)), np.ones((*x.shape, 2))]
-        >>> plan = Plan(Encoded(np.arange(3), [(0, 1), (2, 3), (4, 5)]), [(0, 2), (1, 3)])
-        >>> [p.probs.shape for p in encode(Tagger(), ModelConfig("m"), [plan, plan], 3, True)]
-        [(3, 3), (3, 3)]
+        >>> # piece = encode(network.tagger, network.config, [plan], 1, pool=network.pool)[0]
     """
     return submit(tagger, config, plans, batch_size, by_length, pool)()
