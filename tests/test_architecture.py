@@ -26,6 +26,7 @@ FOUNDATION = ("_errors", "_version", "_techniques", "_settings")
 LAYERS = (
     "_ingest",
     "_pipeline",
+    "_attribution",
     "_semeval",
     "_formats",
     "_store",
