@@ -30,7 +30,7 @@ from spinscope import Corpus, Model, ModelConfig
 from spinscope._pipeline import default_model_path
 from spinscope._semeval import CVReport, cross_validate, format_cv, load_cv_folder
 from spinscope.train import _prepare_torch
-from spinscope.train._cv import cv_decoding, fold_parts
+from spinscope.train._cv import complete_fold, cv_decoding
 from spinscope.train._tuning import DECODING_FIELDS
 
 MEASURES = ("si_f1", "tc_micro_f1", "e2e_micro_f1", "e2e_macro_f1")
@@ -40,7 +40,8 @@ def baseline(corpus: Corpus, cv: Path) -> CVReport:
     """Every fold decoded with the shipped model's decoding settings."""
     shipped = ModelConfig.load(default_model_path())
     folds, dirs = load_cv_folder(cv)
-    fold_parts(corpus, folds, dirs)  # fits missing end-to-end heads
+    for k, fold_dir in enumerate(dirs):
+        complete_fold(fold_dir, corpus, {a for a, f in folds.items() if f == k})
 
     def model_of(k: int) -> Model:
         model = Model.load(dirs[k])
