@@ -1,4 +1,5 @@
-"""The result of analyzing one article: spans, sentence scores and a summary (value objects)."""
+"""The result of analyzing one article: spans, sentence scores, attributions and a summary
+(value objects)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,64 @@ from ._decode import merge_overlapping
 from ._text import split_sentences
 
 
+Range = tuple[int, int]
+
+
+def _range(r: Range | None) -> list[int] | None:
+    return None if r is None else [r[0], r[1]]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """An attribution found in the article: who (source) says (cue) what (content).
+
+    Attributes:
+        content: The content's character ranges, sorted; several when a quote is broken
+            by its cue (``"A," he said, "B."``).
+        cue: The reporting verb or phrase, or ``None`` when the head found none.
+        source: Who says it, as the text names it, or ``None``.
+        speaker: The source resolved to a name (see ``_speakers``), or ``None``.
+        content_text: The content's fragments, joined by `` … ``.
+        cue_text, source_text: The cue's and the source's text, exactly as in the article.
+    """
+
+    content: tuple[Range, ...]
+    cue: Range | None
+    source: Range | None
+    speaker: str | None
+    content_text: str
+    cue_text: str | None = None
+    source_text: str | None = None
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.content[-1][1]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: each role's offsets and text, and the resolved speaker.
+
+        Example:
+            >>> st = Statement(((8, 12),), (3, 7), (0, 2), "Ann Lee", "rain", "said", "he")
+            >>> st.to_dict()["content"], st.to_dict()["cue"]
+            ({'start': 8, 'end': 12, 'text': 'rain', 'fragments': [[8, 12]]}, {'start': 3, 'end': 7, 'text': 'said'})
+        """  # noqa: E501
+        content = {"start": self.start, "end": self.end, "text": self.content_text}
+        return {
+            "speaker": self.speaker,
+            "source": _role(self.source, self.source_text),
+            "cue": _role(self.cue, self.cue_text),
+            "content": {**content, "fragments": [list(f) for f in self.content]},
+        }
+
+
+def _role(where: Range | None, text: str | None) -> dict[str, Any] | None:
+    return None if where is None else {"start": where[0], "end": where[1], "text": text}
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A fragment of the article that uses one technique.
@@ -21,17 +80,43 @@ class Span:
         end: Offset one past the last character.
         technique: The technique's SemEval label.
         confidence: Calibrated probability that the fragment uses this technique.
+        attribution: The attribution whose content holds at least half of the fragment,
+            when there is one: the fragment is then someone else's words, reported.
+            Not compared: it follows from the article, not from the span.
     """
 
     start: int
     end: int
     technique: str
     confidence: float
+    attribution: Statement | None = field(default=None, compare=False)
 
-    def to_dict(self, text: str) -> dict[str, Any]:
-        """JSON-ready form, with the fragment and the technique's definition."""
+    @property
+    def voice(self) -> str:
+        """``attributed`` when the fragment lies in an attribution's content, else ``author``.
+
+        Example:
+            >>> Span(0, 4, "Doubt", 0.5).voice
+            'author'
+        """
+        return "author" if self.attribution is None else "attributed"
+
+    @property
+    def speaker(self) -> str | None:
+        """Who says the fragment, resolved to a name (``None`` for the author's voice)."""
+        return None if self.attribution is None else self.attribution.speaker
+
+    @property
+    def cue(self) -> str | None:
+        """The reporting verb or phrase of its attribution, whitespace collapsed."""
+        cue = None if self.attribution is None else self.attribution.cue_text
+        return None if cue is None else " ".join(cue.split())
+
+    def to_dict(self, text: str, voices: bool = False) -> dict[str, Any]:
+        """JSON-ready form, with the fragment and the technique's definition; with
+        ``voices`` (the model has an attribution head) also who says it."""
         tech = get_technique(self.technique)
-        return {
+        doc: dict[str, Any] = {
             "start": self.start,
             "end": self.end,
             "text": text[self.start : self.end],
@@ -40,6 +125,16 @@ class Span:
             "definition": tech.definition,
             "confidence": round(self.confidence, 4),
         }
+        if voices:
+            doc.update(voice=self.voice, speaker=self.speaker, cue=self.cue)
+            a = self.attribution
+            if a is not None:
+                doc["attribution"] = {
+                    "source": _range(a.source),
+                    "cue": _range(a.cue),
+                    "content": [a.start, a.end],
+                }
+        return doc
 
 
 @dataclass(frozen=True)
@@ -102,6 +197,9 @@ class Analysis:
     warnings: tuple[str, ...] = field(default=())
     passages: tuple[tuple[int, int], ...] = field(default=())
     """Propaganda passages whatever their technique (the SemEval SI task's answer)."""
+    attributions: tuple[Statement, ...] | None = field(default=None)
+    """Who says what in the article, by start; ``None`` when the model has no attribution
+    head (nothing was looked for, and the outputs stay as they were without one)."""
 
     def filtered(
         self, threshold: float | None = None, techniques: Iterable[str] | None = None
@@ -115,7 +213,13 @@ class Analysis:
             if s.confidence >= threshold and (wanted is None or s.technique in wanted)
         ]
         return build_analysis(
-            self.text, spans, self.model_id, threshold, self.warnings, self.passages
+            self.text,
+            spans,
+            self.model_id,
+            threshold,
+            self.warnings,
+            self.passages,
+            self.attributions,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,7 +230,8 @@ class Analysis:
             >>> a.to_dict()["spans"][0]["text"]
             'Lies'
         """
-        return {
+        voices = self.attributions is not None
+        doc: dict[str, Any] = {
             "model": self.model_id,
             "threshold": self.threshold,
             "summary": {
@@ -136,7 +241,7 @@ class Analysis:
                 "techniques": self.summary.counts,
                 "text": self.summary.line(),
             },
-            "spans": [s.to_dict(self.text) for s in self.spans],
+            "spans": [s.to_dict(self.text, voices) for s in self.spans],
             "sentences": [
                 {
                     "start": s.start,
@@ -147,10 +252,11 @@ class Analysis:
                 for s in self.sentences
             ],
             "passages": [{"start": a, "end": b} for a, b in self.passages],
-            "warnings": list(self.warnings),
-            "length": len(self.text),
-            "text": self.text,
         }
+        if self.attributions is not None:
+            doc["attributions"] = [a.to_dict() for a in self.attributions]
+        doc.update(warnings=list(self.warnings), length=len(self.text), text=self.text)
+        return doc
 
 
 def spans_by_sentence(
@@ -187,6 +293,7 @@ def build_analysis(
     threshold: float,
     warnings: Sequence[str] = (),
     passages: Sequence[tuple[int, int]] = (),
+    attributions: Sequence[Statement] | None = None,
 ) -> Analysis:
     """Score sentences and the article from its spans.
 
@@ -221,4 +328,5 @@ def build_analysis(
         threshold,
         tuple(warnings),
         tuple(passages),
+        None if attributions is None else tuple(attributions),
     )
