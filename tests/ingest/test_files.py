@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from spinscope import InputError
+from spinscope._errors import BinaryInputError, TooLargeError
 from spinscope._ingest import decode_text, read_text_file
 
 
@@ -48,3 +51,48 @@ def test_files_are_read_exactly(tmp_path: Path) -> None:
     p = tmp_path / "a.txt"
     p.write_bytes(b"line\r\nnext\ttab")
     assert read_text_file(p) == ("line\r\nnext\ttab", [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_text(encoding: str) -> None:
+    text = "Stand up, “patriots”: café!"
+    data = text.encode(encoding)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        data = ("\ufeff" + text).encode(encoding)
+    assert decode_text(data, "u.txt") == (text, [])
+
+
+def test_a_nul_byte_anywhere_is_binary() -> None:
+    data = b"plain words. " * 10_000 + b"\x00" + b"more words."
+    assert len(data) > 65536
+    with pytest.raises(BinaryInputError):
+        decode_text(data, "late-nul.txt")
+    with pytest.raises(BinaryInputError):
+        decode_text("a\x00b".encode("utf-16"), "nul16.txt")
+
+
+def test_devices_and_pipes_are_refused_without_reading(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a regular file"):
+        read_text_file(Path("/dev/zero"))
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    # Opening a FIFO with no writer would block for ever; the check comes before.
+    with pytest.raises(InputError, match="not a regular file"):
+        read_text_file(fifo)
+
+
+def test_at_most_the_limit_plus_one_byte_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = tmp_path / "grows.txt"
+    p.write_text("a" * 1000)
+    real_stat = Path.stat
+
+    def small_stat(self: Path, **kwargs: Any) -> os.stat_result:
+        # A file that grew after stat: the size stat reports must not be trusted.
+        result = real_stat(self, **kwargs)
+        return os.stat_result((result.st_mode, *([0] * 5), 10, *([0] * 3)))
+
+    monkeypatch.setattr(Path, "stat", small_stat)
+    with pytest.raises(TooLargeError):
+        read_text_file(p, max_bytes=100)

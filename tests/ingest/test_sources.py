@@ -58,3 +58,24 @@ def test_stdin_is_read_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", _Stdin(b"x" * 11))
     with pytest.raises(InputError, match="<stdin>: over the 10-byte limit"):
         Source("<stdin>", None).read(Settings(max_bytes=10))
+
+
+def test_folders_are_read_with_their_subfolders_hidden_ones_skipped(tmp_path: Path) -> None:
+    for rel in ("a.txt", "sub/b.txt", "sub/deeper/c.html", ".git/d.txt", "sub/.e.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    names = [s.name for s in collect_sources([str(tmp_path)])]
+    assert names == [str(tmp_path / r) for r in ("a.txt", "sub/b.txt", "sub/deeper/c.html")]
+
+
+@pytest.mark.slow
+def test_html_files_are_reduced_to_their_article(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    body = "The corrupt council has betrayed every honest family in this town. " * 8
+    page.write_text(
+        "<html><head><title>Council Traitors</title></head><body><nav>Home | About</nav>"
+        f"<article><p>{body}</p></article><footer>(c) 2026</footer></body></html>"
+    )
+    text, _ = Source(str(page), page).read(Settings())
+    assert text.startswith("Council Traitors\n\n")
+    assert "<" not in text and "Home | About" not in text

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
-from .._ingest import decode_text
+from .._ingest import HTML_SUFFIXES, decode_text
 from .._store import ArticleRecord, Failure
 
 TEXT_SUFFIXES = {".txt"}
-HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv"}
 FIELDS = ("id", "text", "html", "title", "source", "url", "published")

@@ -4,9 +4,10 @@ and the inputs of ``spinscope analyze`` (files, folders, standard input)."""
 from ._fetch import FetchPolicy, fetch
 from ._files import decode_text, read_text_file
 from ._html import extract_article
-from ._sources import Source, collect_sources
+from ._sources import HTML_SUFFIXES, Source, collect_sources
 
 __all__ = [
+    "HTML_SUFFIXES",
     "FetchPolicy",
     "Source",
     "collect_sources",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from pathlib import Path
 
 from .._errors import BinaryInputError, InputError, TooLargeError
@@ -13,25 +15,38 @@ DEFAULT_MAX_BYTES = 20_000_000
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
-def decode_text(data: bytes, name: str = "<input>") -> tuple[str, list[str]]:
-    """Decode bytes as UTF-8 (BOM allowed), falling back to cp1252 with a warning.
+# Byte order marks of the encodings that are not ASCII-compatible. UTF-32 first: its
+# little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-    Raises:
-        InputError: for empty, whitespace-only or binary input.
 
-    Returns:
-        The text and a list of warnings.
+def _decode_bom(data: bytes, name: str) -> str | None:
+    """The text of UTF-16/32 input that starts with its byte order mark; else ``None``."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{name}: not valid {encoding.upper()} (byte {exc.start})"
+                ) from None
+    return None
 
-    Example:
-        >>> decode_text("caf\\u00e9".encode("cp1252"))
-        ('café', ['<input>: not valid UTF-8; decoded as Windows-1252'])
-    """
-    warnings: list[str] = []
+
+def _decode_bytes(data: bytes, name: str, warnings: list[str]) -> str:
+    """UTF-8 (BOM allowed), else cp1252 with a warning; binary input refused."""
     sample = data[:65536]
-    if b"\x00" in sample or len(_BINARY.findall(sample)) > max(4, len(sample) // 1000):
+    # A NUL anywhere means binary (searching for one byte is fast at any size); stray
+    # control characters are judged on a sample.
+    if b"\x00" in data or len(_BINARY.findall(sample)) > max(4, len(sample) // 1000):
         raise BinaryInputError(f"{name}: looks like a binary file, not text")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         try:
             text = data.decode("cp1252")
@@ -40,16 +55,46 @@ def decode_text(data: bytes, name: str = "<input>") -> tuple[str, list[str]]:
                 f"{name}: not valid UTF-8 (byte {exc.start}) nor Windows-1252 text"
             ) from None
         warnings.append(f"{name}: not valid UTF-8; decoded as Windows-1252")
+        return text
+
+
+def decode_text(data: bytes, name: str = "<input>") -> tuple[str, list[str]]:
+    """Decode bytes as UTF-16 or UTF-32 when they start with its byte order mark, else as
+    UTF-8 (BOM allowed), falling back to cp1252 with a warning.
+
+    Raises:
+        InputError: for empty, whitespace-only or binary input (a NUL byte anywhere).
+
+    Returns:
+        The text and a list of warnings.
+
+    Example:
+        >>> decode_text("caf\\u00e9".encode("cp1252"))
+        ('café', ['<input>: not valid UTF-8; decoded as Windows-1252'])
+        >>> decode_text("caf\\u00e9".encode("utf-16"))
+        ('café', [])
+    """
+    warnings: list[str] = []
+    text = _decode_bom(data, name)
+    if text is None:
+        text = _decode_bytes(data, name, warnings)
+    elif "\x00" in text:
+        raise BinaryInputError(f"{name}: looks like a binary file, not text")
     if not text.strip():
         raise InputError(f"{name}: is empty" if not text else f"{name}: holds only whitespace")
     return text, warnings
 
 
 def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
-    """Read one article file.
+    """Read one article file: a regular file of at most ``max_bytes`` bytes.
+
+    Devices, pipes and sockets are refused before they are opened (``/dev/zero`` never
+    ends and a FIFO blocks), and at most ``max_bytes + 1`` bytes are read whatever
+    ``stat`` says, since a file can grow while it is read.
 
     Raises:
-        InputError: when the file is missing, unreadable, too large or not text.
+        InputError: when the file is missing, unreadable, not a regular file, too large or
+            not text.
 
     Example:
         >>> import tempfile, os
@@ -59,16 +104,19 @@ def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str,
         ('Hello', [])
     """
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise InputError(f"{path}: is a directory")
-        if size > max_bytes:
-            raise TooLargeError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise TooLargeError(f"{path}: over the {max_bytes:,}-byte limit")
     return decode_text(data, str(path))

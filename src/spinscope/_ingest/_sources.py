@@ -1,4 +1,6 @@
-"""The inputs of ``spinscope analyze``: files, the visible files of folders, standard input."""
+"""The inputs of ``spinscope analyze``: files, the visible files of folders (and of their
+subfolders), standard input. ``.html``/``.htm`` files are reduced to their article's text,
+as ``spinscope batch`` and the web app do."""
 
 from __future__ import annotations
 
@@ -9,6 +11,10 @@ from pathlib import Path
 from .._errors import InputError
 from .._settings import Settings
 from ._files import decode_text, read_text_file
+from ._html import extract_article
+
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+"""File suffixes read as HTML pages: the article's title and text are analyzed."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,10 @@ class Source:
             if len(data) > settings.max_bytes:
                 raise InputError(f"<stdin>: over the {settings.max_bytes:,}-byte limit")
             return decode_text(data, "<stdin>")
-        return read_text_file(self.path, settings.max_bytes)
+        text, warnings = read_text_file(self.path, settings.max_bytes)
+        if self.path.suffix.lower() in HTML_SUFFIXES:
+            return extract_article(text, self.name), warnings
+        return text, warnings
 
 
 def collect_sources(inputs: list[str]) -> list[Source]:
@@ -55,7 +64,7 @@ def collect_sources(inputs: list[str]) -> list[Source]:
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            files = _visible_files(path)
             if not files:
                 raise InputError(f"{path}: directory holds no files")
             sources += [Source(str(p), p) for p in files]
@@ -64,3 +73,13 @@ def collect_sources(inputs: list[str]) -> list[Source]:
         else:
             raise InputError(f"{path}: no such file or directory")
     return sources
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """The regular files under ``folder`` and its subfolders, sorted, skipping anything
+    hidden (a name starting with a dot, or inside a hidden folder)."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
