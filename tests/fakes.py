@@ -4,6 +4,9 @@ The fake tagger marks every token of ``LOADED`` as a span; the fake span head an
 Repetition for phrases that occur more than once in the article, Loaded_Language otherwise.
 All three implement :class:`spinscope._pipeline.InferenceSession`; each row of their output
 depends on that row of input alone, so how windows are batched never changes a result.
+
+``fake_model(attribution=True)`` adds a fake attribution head: "mayor" is a source, "said"
+a cue, and everything from a double quote to the next is content.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from tokenizers.models import WordLevel
 
 from spinscope import Analysis, InputError, Model, ModelConfig, Settings
 from spinscope._batch import ModelSpec
+from spinscope._pipeline import TAGS, AttributionHead, Decoding
 
 Array = npt.NDArray[Any]
 
 WORDS = ["the", "they", "are", "and", "our", "a", "of", "to", "is", "city", "save", "this", "plan"]
 LOADED = ["traitors", "liars", "disgrace", "shameful", "cronies"]
+# After LOADED, so the ids (and so the states) of the words above stay as they were.
+SAID = ["mayor", "said", '"']
 HIDDEN = 4
 REPETITION = 10
 LOADED_LANGUAGE = 8
@@ -38,6 +44,8 @@ def fake_tokenizer() -> Tokenizer:
         vocab[w] = len(vocab)
     for w in LOADED:
         vocab[w] = 100 + len(vocab)
+    for w in SAID:
+        vocab[w] = len(vocab)
     tok = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
     tok.normalizer = normalizers.Lowercase()
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
@@ -64,6 +72,32 @@ class FakeTagger:
             np.float32
         )
         return [probs, hidden]
+
+
+def _token_ids(states: Array) -> Array:
+    """The token ids below 105 back from the fake tagger's states ``[id % 7, id % 5, id % 3]``."""
+    table = {(i % 7, i % 5, i % 3): i for i in range(105)}
+    return np.asarray([table[(int(a), int(b), int(c))] for a, b, c, _ in states])
+
+
+class FakeAttributionSession:
+    """Tags "mayor" B-Source, "said" B-Cue, and each double quote to the next as content."""
+
+    def run(self, output_names: list[str], input_feed: dict[str, Array]) -> list[Array]:
+        tok = fake_tokenizer()
+        source, cue, quote = (tok.token_to_id(w) for w in SAID)
+        tags, inside = [], False
+        for i in _token_ids(input_feed["states"][0]):
+            if i == quote:
+                tags.append(6 if inside else 5)
+                inside = not inside
+            else:
+                tags.append(6 if inside else 1 if i == source else 3 if i == cue else 0)
+        return [np.eye(len(TAGS), dtype=np.float32)[tags][None]]
+
+
+def fake_attribution_head() -> AttributionHead:
+    return AttributionHead(FakeAttributionSession(), Decoding(), {"tags": list(TAGS)})
 
 
 class FakeE2EHead:
@@ -93,6 +127,7 @@ def fake_model(
     model_id: str = "fake-model",
     tagger: FakeTagger | None = None,
     pool: Executor | None = None,
+    attribution: bool = False,
     **config: Any,
 ) -> Model:
     cfg = ModelConfig(
@@ -118,6 +153,7 @@ def fake_model(
         FakeE2EHead(),
         settings or Settings(),
         pool,
+        fake_attribution_head() if attribution else None,
     )
 
 

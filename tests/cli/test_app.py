@@ -9,11 +9,12 @@ from typer.testing import CliRunner, Result
 from spinscope._cli import app
 from spinscope._cli._util import handle_errors
 from spinscope._errors import StoreError
-from spinscope._formats import FORMATS
+from spinscope._formats import ATTRIBUTION_FORMATS, FORMATS
 from spinscope._reports import CHART_FORMATS, REPORT_FORMATS
 
 COMMANDS = [
     "analyze",
+    "attributions",
     "techniques",
     "classify",
     "evaluate",
@@ -40,6 +41,7 @@ def test_every_command_is_listed_in_order() -> None:
     ("command", "names"),
     [
         ("analyze", FORMATS.names("analyze")),
+        ("attributions", ATTRIBUTION_FORMATS.names("attributions")),
         ("export", FORMATS.names("export")),
         ("report", REPORT_FORMATS.names("report")),
     ],

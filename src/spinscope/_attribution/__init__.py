@@ -1,24 +1,28 @@
 """Attributions: who (source) says (cue) what (content) in an article.
 
-A small tagger head reads the token states the propaganda tagger already computed
-(``_head``), its tags are decoded into role spans and grouped into attributions
-(``_decode``), and ``_score`` measures them against PolNeAR (read by ``_polnear``).
-Not yet part of ``Analysis``.
+``_polnear`` reads PolNeAR and ``_score`` measures extracted attributions against it. The
+run-time parts live in ``_pipeline`` because ``Model.analyze`` runs them (the head over
+the tagger's token states, the decoding of its tags, speaker names); they are re-exported
+here, so training and benchmarks find everything about attributions in one place.
 """
 
-from ._decode import (
+from .._pipeline import (
+    CONFIG_FILE,
+    HEAD_FILE,
     ROLES,
     TAGS,
     Attribution,
+    AttributionHead,
     Decoding,
     decode_attributions,
     decode_spans,
     group,
+    owners,
     quote_baseline,
     tag_tokens,
+    token_states,
     words,
 )
-from ._head import CONFIG_FILE, HEAD_FILE, AttributionHead, owners, token_states
 from ._polnear import Document, annotation_files, parse_ann, parse_fragments, read_split
 from ._score import Counts, Scores, chars, count, score_corpus, scores
 

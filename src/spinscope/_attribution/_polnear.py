@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._decode import Attribution, Fragments
+from .._pipeline import Attribution
+
+Fragments = tuple[tuple[int, int], ...]
 
 # Role names in event lines, digits stripped ("Content2" is more of the content).
 _ROLE_FIELDS = {"Content": "content", "Cue": "cue", "Source": "source"}

@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
-from ._decode import Attribution, Fragments
+from .._pipeline import Attribution
+
+Fragments = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)

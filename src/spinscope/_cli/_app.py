@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from ._analyze import analyze
+from ._attributions import attributions
 from ._batch import batch
 from ._classify import classify
 from ._evaluate import evaluate
@@ -26,7 +27,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for command in (analyze, techniques, classify, evaluate, train, batch, serve, report, export):
+COMMANDS = (
+    analyze,
+    attributions,
+    techniques,
+    classify,
+    evaluate,
+    train,
+    batch,
+    serve,
+    report,
+    export,
+)
+
+for command in COMMANDS:
     app.command(name=command.__name__)(handle_errors(command))
 
 

@@ -11,13 +11,15 @@ Writing analyses in a format::
 
     fmt.render(Record("a.txt", "a", analysis))    # one whole document as a string
 
-Adding a format is one entry in ``_catalog.FORMATS``. Also here: the pieces the formats
-are made of (:func:`analysis_json`, :func:`semeval_lines`, :func:`render_html`, the
-terminal view), which the web app uses directly. rich and jinja2 are imported only when
-something is rendered.
+Adding a format is one entry in ``_catalog.FORMATS`` (``ATTRIBUTION_FORMATS`` holds those
+of ``spinscope attributions``: ``json`` and PolNeAR-style ``brat``). Also here: the
+pieces the formats are made of (:func:`analysis_json`, :func:`semeval_lines`,
+:func:`render_html`, the terminal view, :func:`said_by`), which the web app uses directly.
+rich and jinja2 are imported only when something is rendered.
 """
 
-from ._catalog import FORMATS, get_format
+from ._attributions import attributions_json, brat_ann, said_by
+from ._catalog import ATTRIBUTION_FORMATS, FORMATS, get_format
 from ._csv import CSV_COLUMNS
 from ._highlight import Segment, segments
 from ._html import render_html, report_context
@@ -28,6 +30,7 @@ from ._registry import Format, Registry, Target
 from ._terminal import print_analysis, render_terminal
 
 __all__ = [
+    "ATTRIBUTION_FORMATS",
     "CSV_COLUMNS",
     "FORMATS",
     "Format",
@@ -37,11 +40,14 @@ __all__ = [
     "Stored",
     "Target",
     "analysis_json",
+    "attributions_json",
+    "brat_ann",
     "get_format",
     "print_analysis",
     "render_html",
     "render_terminal",
     "report_context",
+    "said_by",
     "segments",
     "semeval_lines",
     "si_lines",

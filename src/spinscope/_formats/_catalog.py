@@ -4,10 +4,14 @@
 To add a format, write a writer (``Target -> (Record -> None)``, see
 :mod:`spinscope._formats._registry`) and add an entry here; list the commands that should
 offer it in ``commands``. The order here is the order commands list their formats in.
+:data:`ATTRIBUTION_FORMATS` are those of ``spinscope attributions``: who says what in an
+article, whatever its techniques.
 """
 
 from __future__ import annotations
 
+from ._attributions import brat_folder, brat_writer
+from ._attributions import json_writer as attributions_json_writer
 from ._csv import csv_writer
 from ._html import html_folder, html_writer
 from ._json import json_writer, jsonl_writer
@@ -74,6 +78,29 @@ FORMATS: Registry[Record] = Registry(
             html_writer,
             commands=("analyze",),
             folder=html_folder,
+        ),
+    ]
+)
+
+
+ATTRIBUTION_FORMATS: Registry[Record] = Registry(
+    [
+        Format(
+            "json",
+            "application/json",
+            "json",
+            "Every attribution of an article: speaker, and source, cue and content offsets.",
+            attributions_json_writer,
+            commands=("attributions",),
+        ),
+        Format(
+            "brat",
+            "text/plain",
+            "ann",
+            "brat standoff lines as in PolNeAR: Source, Cue, Content, Attribution, E.",
+            brat_writer,
+            commands=("attributions",),
+            folder=brat_folder,
         ),
     ]
 )

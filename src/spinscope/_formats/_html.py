@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._pipeline import Analysis
 from .._techniques import TECHNIQUES, get_technique
+from ._attributions import said_by
 from ._highlight import segments
 from ._record import Record
 from ._registry import Target
@@ -33,6 +34,7 @@ def _environment() -> Environment:
 def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
     """The data the report template renders (also what a web page would need)."""
     number = {t.name: i for i, t in enumerate(TECHNIQUES, 1)}
+    voices = analysis.attributions is not None
     pieces: list[dict[str, Any]] = []
     for seg in segments(analysis.text, analysis.spans):
         chunk = analysis.text[seg.start : seg.end]
@@ -52,6 +54,8 @@ def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
                         "definition": get_technique(s.technique).definition,
                         "confidence": s.confidence,
                         "fragment": analysis.text[s.start : s.end],
+                        # Whose voice, in words; None when no attributions were looked for.
+                        "voice": said_by(s) if voices else None,
                     }
                     for s in ordered
                 ],

@@ -65,15 +65,26 @@ def stored_json(record: Record, with_text: bool = True) -> dict[str, Any]:
     return doc
 
 
-def json_writer(target: Target) -> Callable[[Record], None]:
-    """``json``: an indented document, or one line per analysis when there are several."""
-    indent = None if target.many else 2
+def document_writer(
+    document: Callable[[str, Analysis], dict[str, Any]],
+) -> Callable[[Target], Callable[[Record], None]]:
+    """A writer of ``document(source, analysis)``: indented, or one line per analysis
+    when there are several."""
 
-    def write(record: Record) -> None:
-        doc = analysis_json(record.source, record.analysis)
-        target.stream.write(json.dumps(doc, ensure_ascii=False, indent=indent) + "\n")
+    def writer(target: Target) -> Callable[[Record], None]:
+        indent = None if target.many else 2
 
-    return write
+        def write(record: Record) -> None:
+            doc = document(record.source, record.analysis)
+            target.stream.write(json.dumps(doc, ensure_ascii=False, indent=indent) + "\n")
+
+        return write
+
+    return writer
+
+
+json_writer = document_writer(analysis_json)
+"""``json``: the analysis document, indented, or one line per analysis when there are several."""
 
 
 def jsonl_writer(target: Target) -> Callable[[Record], None]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .._pipeline import Analysis
 from .._techniques import get_technique
+from ._attributions import said_by
 from ._highlight import segments
 from ._record import Record
 from ._registry import Target
@@ -60,10 +61,12 @@ def legend(analysis: Analysis) -> Table:
 
 
 def fragments(analysis: Analysis) -> Table:
-    """Every span: position, technique, confidence and the exact fragment."""
+    """Every span: position, technique, confidence and the exact fragment; when the model
+    looked for attributions, also whose voice it is ("said by Nicolas Maduro")."""
     from rich.table import Table
     from rich.text import Text
 
+    voices = analysis.attributions is not None
     table = Table(title="Fragments", show_edge=False)
     for col, kw in (
         ("#", {"justify": "right"}),
@@ -71,18 +74,20 @@ def fragments(analysis: Analysis) -> Table:
         ("technique", {}),
         ("conf.", {"justify": "right"}),
         ("fragment", {"ratio": 1}),
+        *((("voice", {"ratio": 1}),) if voices else ()),
     ):
         table.add_column(col, **kw)
     for i, s in enumerate(analysis.spans, 1):
         tech = get_technique(s.technique)
         frag = " ".join(analysis.text[s.start : s.end].split())
-        table.add_row(
+        row: list[str | Text] = [
             str(i),
             f"{s.start}-{s.end}",
             Text(tech.title, style=tech.color),
             f"{s.confidence:.2f}",
             frag,
-        )
+        ]
+        table.add_row(*row, *((said_by(s),) if voices else ()))
     return table
 
 

@@ -3,10 +3,13 @@
 :class:`Model` runs it (``_model``); the stages are ``_loading`` (model directory ->
 sessions, through ``_session``), ``_encoder`` (windows -> token states), ``_candidates``
 and ``_heads`` (spans and their technique probabilities) and ``_choose`` (-> Analysis);
-``_stream`` runs them over many articles at once.
+``_stream`` runs them over many articles at once. The attribution head (``_attrhead``,
+decoded by ``_roles``) reads the same token states; ``_speakers`` names each source and
+``_voices`` marks each span ``author`` or ``attributed``.
 """
 
-from ._analysis import Analysis, Sentence, Span, Summary, build_analysis
+from ._analysis import Analysis, Sentence, Span, Statement, Summary, build_analysis
+from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead, owners, token_states
 from ._choose import Candidate, calibrate, choose_techniques
 from ._config import ModelConfig
 from ._decode import B_TAG, I_TAG, chars_to_token_span, join_nearby, merge_overlapping
@@ -14,37 +17,74 @@ from ._features import N_FEATURES, ArticleIndex, span_features
 from ._loading import MODEL_FILES, default_model_path
 from ._model import Model
 from ._reading import Forward
+from ._roles import (
+    ROLES,
+    TAGS,
+    Attribution,
+    Decoding,
+    decode_attributions,
+    decode_spans,
+    group,
+    quote_baseline,
+    tag_tokens,
+    words,
+)
 from ._session import InferenceSession, open_session
+from ._speakers import PRONOUNS, Mention, names, resolve, speakers
 from ._tokens import encode_article, pack_windows, prepare_tokenizer
+from ._voices import attribute, statements
 from ._windows import plan_windows, span_window
 
 __all__ = [
     "B_TAG",
+    "CONFIG_FILE",
+    "HEAD_FILE",
     "I_TAG",
     "MODEL_FILES",
     "N_FEATURES",
+    "PRONOUNS",
+    "ROLES",
+    "TAGS",
     "Analysis",
     "ArticleIndex",
+    "Attribution",
+    "AttributionHead",
     "Candidate",
+    "Decoding",
     "Forward",
     "InferenceSession",
+    "Mention",
     "Model",
     "ModelConfig",
     "Sentence",
     "Span",
+    "Statement",
     "Summary",
+    "attribute",
     "build_analysis",
     "calibrate",
     "chars_to_token_span",
     "choose_techniques",
+    "decode_attributions",
+    "decode_spans",
     "default_model_path",
     "encode_article",
+    "group",
     "join_nearby",
     "merge_overlapping",
+    "names",
     "open_session",
+    "owners",
     "pack_windows",
     "plan_windows",
     "prepare_tokenizer",
+    "quote_baseline",
+    "resolve",
     "span_features",
     "span_window",
+    "speakers",
+    "statements",
+    "tag_tokens",
+    "token_states",
+    "words",
 ]

@@ -12,7 +12,6 @@ from .._techniques import get_technique
 from ._decode import merge_overlapping
 from ._text import split_sentences
 
-
 Range = tuple[int, int]
 
 

@@ -3,12 +3,14 @@
 A :class:`Candidate` is a decoded span with the outputs of both technique heads. Each
 becomes one span per chosen technique with a calibrated confidence
 (:func:`choose_techniques`); the spans at or above the requested threshold and of the
-requested techniques make up the analysis (:func:`to_analysis`).
+requested techniques make up the analysis (:func:`to_analysis`), each marked with whose
+voice it is when the model found attributions (``_voices``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,9 @@ from .._techniques import get_technique
 from ._analysis import Analysis, Span, build_analysis
 from ._config import ModelConfig
 from ._decode import join_nearby
+from ._roles import Attribution
 from ._text import english_share
+from ._voices import attribute, statements
 
 NOT_ENGLISH = "the text does not look like English; the model was trained on English news"
 
@@ -118,10 +122,16 @@ def choose_techniques(
 
 
 def to_analysis(
-    text: str, candidates: list[Candidate], config: ModelConfig, request: Request
+    text: str,
+    candidates: list[Candidate],
+    config: ModelConfig,
+    request: Request,
+    attributions: Sequence[Attribution] | None = None,
 ) -> Analysis:
     """The analysis of ``text`` from its candidates: chosen spans that pass ``request``,
-    passages (span identification), and a warning for text that is not English.
+    passages (span identification), and a warning for text that is not English; with the
+    attribution head's ``attributions`` (``None``: the model has no head), statements
+    with named speakers, and each span's voice.
 
     Example:
         >>> c = ModelConfig("m", techniques=("A_x", "B_y"), calibration=(1.0, 0.0))
@@ -142,4 +152,7 @@ def to_analysis(
         and (request.wanted is None or s.technique in request.wanted)
     ]
     passages = join_nearby(text, [(c.start, c.end) for c in candidates], config.si_merge_gap)
-    return build_analysis(text, spans, config.model_id, request.threshold, warnings, passages)
+    said = None if attributions is None else statements(text, attributions)
+    if said:
+        spans = attribute(spans, said)
+    return build_analysis(text, spans, config.model_id, request.threshold, warnings, passages, said)

@@ -1,11 +1,13 @@
-"""Loading a model directory into a :class:`Network`: config, tokenizer and the three sessions.
+"""Loading a model directory into a :class:`Network`: config, tokenizer and the sessions.
 
 A model directory holds ``config.json`` (:class:`ModelConfig`), ``tokenizer.json``,
 ``tagger.onnx`` (encoder + BIO head; outputs tag probabilities and token states),
 ``span_head.onnx`` (the one technique of a given span: softmax, for classification) and
 ``e2e_head.onnx`` (every technique used in or around a found span: independent
 probabilities, for end-to-end analysis, where one span often carries several; without it,
-a span's classification probabilities stand in).
+a span's classification probabilities stand in). It may also hold the attribution head
+(``attribution_head.onnx`` and ``attribution.json``, see ``_attrhead``): without it no
+attributions are looked for.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from tokenizers import Tokenizer
 
 from .._errors import ModelError
 from .._settings import Settings
+from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead
 from ._config import ModelConfig
 from ._heads import Heads
 from ._session import InferenceSession, open_session
 from ._tokens import prepare_tokenizer
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
-OPTIONAL_FILES = ("e2e_head.onnx",)
+OPTIONAL_FILES = ("e2e_head.onnx", HEAD_FILE, CONFIG_FILE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class Network:
     settings: Settings
     pool: Executor | None = None
     """Threads that run the tagger, one run each (``None``: run on the caller's thread)."""
+    attribution_head: AttributionHead | None = None
+    """Finds who says what from the tagger's token states (``None``: the model has none)."""
 
 
 def default_model_path() -> Path:
@@ -99,10 +104,12 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
         span_head = open_session(folder / "span_head.onnx")
         e2e = folder / "e2e_head.onnx"
         e2e_head = open_session(e2e) if e2e.is_file() else None
+        attribution_head = AttributionHead.load(folder)
     except Exception as exc:  # onnxruntime and tokenizers raise their own types
         raise ModelError(f"{folder}: cannot load the model ({exc})") from None
     # One single-threaded run per window on each of ``threads`` threads beats one run
     # spread over the threads: small matrix products scale badly across cores, and the
     # caller decodes one article while the pool encodes the next.
     pool = ThreadPoolExecutor(settings.threads, "spinscope") if settings.threads > 1 else None
-    return Network(tokenizer, config, tagger, Heads(span_head, e2e_head), settings, pool)
+    heads = Heads(span_head, e2e_head)
+    return Network(tokenizer, config, tagger, heads, settings, pool, attribution_head)

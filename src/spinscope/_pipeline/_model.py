@@ -8,8 +8,10 @@ text goes through them:
 2. ``_encoder``: pieces of text -> windows -> tagger runs -> per-token BIO probabilities
    and token states;
 3. ``_candidates``: BIO probabilities -> word-snapped character spans, and ``_heads``:
-   the technique heads' probabilities for them;
-4. ``_choose``: candidates -> spans with calibrated confidences -> :class:`Analysis`.
+   the technique heads' probabilities for them; when the model has an attribution head,
+   ``_attrhead`` reads the same token states for who says what (``_roles`` decodes it);
+4. ``_choose``: candidates -> spans with calibrated confidences -> :class:`Analysis`, and
+   ``_voices``: statements with named speakers (``_speakers``), each span's voice.
 
 ``_stream`` runs stages 2-3 over many articles at once (:meth:`Model.pipe`);
 ``_reading`` keeps or reads states for training and evaluation.
@@ -29,6 +31,7 @@ from tokenizers import Tokenizer
 from .._errors import InputError
 from .._settings import Settings
 from ._analysis import Analysis, Span
+from ._attrhead import AttributionHead
 from ._choose import Candidate, Request, choose_techniques, make_request, text_error, to_analysis
 from ._config import ModelConfig
 from ._heads import Heads
@@ -60,10 +63,11 @@ class Model:
         e2e_head: InferenceSession | None,
         settings: Settings,
         pool: Executor | None = None,
+        attribution_head: AttributionHead | None = None,
     ) -> None:
         self.path = path
         heads = Heads(span_head, e2e_head)
-        self._network = Network(tokenizer, config, tagger, heads, settings, pool)
+        self._network = Network(tokenizer, config, tagger, heads, settings, pool, attribution_head)
 
     @classmethod
     def load(
@@ -94,6 +98,7 @@ class Model:
             h.e2e_head,
             net.settings,
             net.pool,
+            net.attribution_head,
         )
 
     def with_config(self, config: ModelConfig) -> Model:
@@ -115,6 +120,11 @@ class Model:
     @property
     def model_id(self) -> str:
         return self.config.model_id
+
+    @property
+    def attribution_head(self) -> AttributionHead | None:
+        """The head that finds who says what, or ``None``: the model directory has none."""
+        return self._network.attribution_head
 
     # -- analysis ---------------------------------------------------------------------
 
@@ -201,7 +211,9 @@ class Model:
             if isinstance(found, InputError):
                 yield found
             else:
-                yield to_analysis(*found, self.config, request)
+                yield to_analysis(
+                    found.text, found.candidates, self.config, request, found.attributions
+                )
 
     # -- the stages' outputs, for training and evaluation ----------------------------
 
@@ -220,7 +232,7 @@ class Model:
         batch = self.settings.batch_windows
         (found,) = find_candidates(self._network, [source], threshold, batch)
         assert not isinstance(found, InputError)  # only checked texts can fail
-        return found[1]
+        return found.candidates
 
     def forward(self, text: str) -> Forward:
         """Run the encoder over ``text`` and keep its states, to decode them again cheaply."""

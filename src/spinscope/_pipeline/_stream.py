@@ -4,7 +4,8 @@
 Each article is cut into pieces of at most ``settings.piece_chars`` characters, each piece
 into windows (:func:`~._encoder.plan_piece`). Pieces are gathered into chunks, encoded,
 decoded and asked about in input order, and each piece's token states are dropped once
-its candidates are found; an article is yielded as soon as its last piece is done.
+its candidates (and, when the model has an attribution head, its attributions) are
+found; an article is yielded as soon as its last piece is done.
 
 - Unpacked (``pack=False``), every piece is a chunk of its own, its windows batched in
   order: the numbers of ``Model.analyze``, whatever the neighbouring articles.
@@ -29,6 +30,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .._errors import InputError
 from ._candidates import piece_candidates
@@ -36,22 +38,29 @@ from ._choose import Candidate
 from ._encoder import Piece, Plan, plan_piece, submit
 from ._features import ArticleIndex
 from ._loading import Network
+from ._roles import Attribution
 from ._text import split_pieces
 
 LOOKAHEAD_BATCHES = 4
 """Packed: a chunk holds windows for this many encoder batches (and at most one piece more)."""
 
-Found = tuple[str, list[Candidate]]
-"""An article's text and its candidates."""
+
+class Found(NamedTuple):
+    """An article's text, its candidates and its attributions (``None``: no head)."""
+
+    text: str
+    candidates: list[Candidate]
+    attributions: list[Attribution] | None = None
 
 
 @dataclass
 class _Article:
-    """An article on its way: the candidates of its pieces done so far."""
+    """An article on its way: the candidates (and attributions) of its pieces so far."""
 
     text: str
     index: ArticleIndex
     found: list[Candidate] = field(default_factory=list)
+    said: list[Attribution] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,8 @@ def _steps(network: Network, items: Iterable[str | InputError]) -> Iterator[_Ste
         if isinstance(item, InputError):
             yield _Step(item, None, True)
             continue
-        article = _Article(item, ArticleIndex.build(item))
+        said: list[Attribution] | None = None if network.attribution_head is None else []
+        article = _Article(item, ArticleIndex.build(item), said=said)
         ranges = split_pieces(item, network.settings.piece_chars) or [(0, 0)]
         for k, (start, end) in enumerate(ranges):
             plan = plan_piece(network.tokenizer, network.config, item, start, end)
@@ -144,5 +154,9 @@ def _decode_chunk(
         if step.plan is not None:
             piece = pieces.popleft()  # its states are dropped with this reference
             article.found += piece_candidates(article.index, piece, threshold, network.heads)
+            head = network.attribution_head
+            if head is not None and article.said is not None:
+                # Per piece, from the states just read: no second encoder run.
+                article.said += head.piece_attributions(article.text, piece)
         if step.last:
-            yield article.text, article.found
+            yield Found(article.text, article.found, article.said)
