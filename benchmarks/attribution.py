@@ -34,7 +34,7 @@ from spinscope._attribution import (
     read_split,
     score_corpus,
 )
-from spinscope._pipeline import Model, default_model_path
+from spinscope._pipeline import Model
 from spinscope.train._attribution import (
     HeadConfig,
     examples,
@@ -115,10 +115,10 @@ def _load_exported(folder: Path, config: HeadConfig) -> AttributionHead:
 def fitted_head(
     model: Model, root: Path, folder: Path, cache: Path, config: HeadConfig, fit: bool
 ) -> Path:
-    """A complete model directory with the head: the shipped files plus the head's."""
+    """A complete model directory with the head: ``model``'s files plus the head's."""
     if fit or AttributionHead.load(folder) is None:
         folder.mkdir(parents=True, exist_ok=True)
-        for path in default_model_path().iterdir():
+        for path in model.path.iterdir():
             if path.is_file():
                 shutil.copy2(path, folder / path.name)
         docs = read_split(root, "train")
@@ -168,6 +168,9 @@ def main() -> None:
     parser.add_argument("--head", type=Path, default=WORK / "model-head", help="model dir")
     parser.add_argument("--cache", type=Path, default=WORK / "states", help="states cache")
     parser.add_argument("--polnear", type=Path, default=POLNEAR)
+    parser.add_argument(
+        "--model", type=Path, default=None, help="tagger to read states from (default: shipped)"
+    )
     parser.add_argument("--fit", action="store_true", help="refit the head")
     parser.add_argument("--tune", action="store_true", help="compare head shapes on train")
     parser.add_argument("--kind", default="gru")
@@ -175,7 +178,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=12)
     args = parser.parse_args()
     config = HeadConfig(kind=args.kind, width=args.width, epochs=args.epochs)
-    model = Model.load()
+    model = Model.load(args.model)
     if args.tune:
         # The shapes compared when the shipped choice (GRU, width 128) was made.
         shapes = [replace(config, width=64), replace(config, kind="conv", width=64), config]
