@@ -36,6 +36,12 @@ class Settings:
     )
     piece_chars: int = _setting(50_000, "long texts are analyzed in pieces of this many characters")
     max_bytes: int = _setting(20_000_000, "largest input file accepted, in bytes")
+    # Not in repr: a logged or printed Settings must not show it.
+    token: str | None = field(
+        default=None,
+        repr=False,
+        metadata={"help": "token spinscope serve requires (Authorization: Bearer TOKEN)"},
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +51,9 @@ class Settings:
         for f in fields(cls):
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is None or raw == "":
+                continue
+            if f.name == "token":
+                values[f.name] = raw
                 continue
             try:
                 values[f.name] = Path(raw) if f.name == "model" else int(raw)

@@ -14,12 +14,15 @@ from spinscope._web._deps import get_config
 
 from ..fakes import fake_model
 
+# The app answers only Host names of its allowlist (TestClient's own is "testserver").
+LOCAL = "http://localhost"
+
 TEXT = "They are traitors and liars. Save our city, save this plan. The traitors!"
 
 
 @pytest.fixture()
 def client() -> TestClient:
-    return TestClient(create_app(fake_model()))
+    return TestClient(create_app(fake_model()), base_url=LOCAL)
 
 
 @pytest.mark.parametrize(("route", "name"), [("/api/report", "html"), ("/api/semeval", "semeval")])
@@ -42,7 +45,7 @@ def test_analysis_json_is_that_of_the_model(client: TestClient) -> None:
 def test_routes_take_the_config_from_a_dependency() -> None:
     app = create_app(fake_model())
     app.dependency_overrides[get_config] = lambda: ServeConfig(max_bytes=10)
-    response = TestClient(app).post("/api/analyze", json={"text": TEXT})
+    response = TestClient(app, base_url=LOCAL).post("/api/analyze", json={"text": TEXT})
     assert response.status_code == 413 and "10-byte limit" in response.json()["error"]
 
 

@@ -1,17 +1,24 @@
-"""A full analysis queue answers 503 with Retry-After at once; the fake model stands in."""
+"""A full analysis queue, or every URL fetch slot taken, answers 503 with Retry-After at
+once, and health answers even then; the fake model stands in."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+import anyio.to_thread
 import numpy as np
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from spinscope._ingest import FetchPolicy
 from spinscope._web import ServeConfig, create_app
 from spinscope._web._deps import Analyzer
 
 from ..fakes import FakeTagger, fake_model
+
+# The app answers only Host names of its allowlist (TestClient's own is "testserver").
+LOCAL = "http://localhost"
 
 
 class GatedTagger(FakeTagger):
@@ -31,7 +38,7 @@ class GatedTagger(FakeTagger):
 def test_requests_beyond_slots_and_queue_get_503_with_retry_after() -> None:
     tagger = GatedTagger()
     app = create_app(fake_model(tagger=tagger), ServeConfig(concurrency=1, queue=0))
-    client = TestClient(app)
+    client = TestClient(app, base_url=LOCAL)
     first: dict[str, Any] = {}
 
     def hold_the_slot() -> None:
@@ -67,3 +74,89 @@ def test_waiting_requests_are_served_in_turn() -> None:
         t.join(10)
     assert sorted(results) == ["A liar.", "B liar.", "C."]
     assert analyzer.retry_after() >= 1
+
+
+class _FewThreads:
+    """The app with the event loop's worker pool cut to ``threads``, so a test can fill it."""
+
+    def __init__(self, app: ASGIApp, threads: int) -> None:
+        self.app = app
+        self.threads = threads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+        await self.app(scope, receive, send)
+
+
+def test_health_answers_while_every_slot_and_worker_thread_is_busy() -> None:
+    tagger = CountingGate()
+    app = create_app(fake_model(tagger=tagger), ServeConfig(concurrency=2, queue=0))
+    with TestClient(_FewThreads(app, threads=2), base_url=LOCAL) as client:
+        holders = [
+            threading.Thread(
+                target=client.post, args=("/api/analyze",), kwargs={"json": {"text": t}}
+            )
+            for t in ("They are traitors.", "Liars!")
+        ]
+        for holder in holders:
+            holder.start()
+        assert tagger.both_in.wait(10)  # both slots and both worker threads are taken
+        health: dict[str, Any] = {}
+        asker = threading.Thread(target=lambda: health.update(r=client.get("/api/health")))
+        asker.start()
+        asker.join(5)
+        answered = not asker.is_alive()
+        tagger.gate.set()
+        for holder in [*holders, asker]:
+            holder.join(10)
+    assert answered, "health waited behind the analyses"
+    assert health["r"].status_code == 200 and health["r"].json()["status"] == "ok"
+
+
+class CountingGate(GatedTagger):
+    """A :class:`GatedTagger` that also says when two runs are held at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.both_in = threading.Event()
+        self._runs = 0
+        self._lock = threading.Lock()
+
+    def run(self, output_names: list[str], input_feed: dict[str, Any]) -> list[np.ndarray]:
+        with self._lock:
+            self._runs += 1
+            if self._runs >= 2:
+                self.both_in.set()
+        return super().run(output_names, input_feed)
+
+
+def test_url_fetches_beyond_their_slots_get_503_with_retry_after() -> None:
+    release = threading.Event()
+    entered = threading.Event()
+
+    def slow_dns(host: str, port: int) -> list[str]:
+        entered.set()
+        release.wait(10)
+        return ["10.0.0.1"]  # refused once it answers: nothing is ever fetched
+
+    policy = FetchPolicy(timeout=7, resolver=slow_dns)
+    client = TestClient(
+        create_app(fake_model(), ServeConfig(fetch=policy, fetches=1)), base_url=LOCAL
+    )
+    first: dict[str, Any] = {}
+    holder = threading.Thread(
+        target=lambda: first.update(
+            r=client.post("/api/analyze", json={"url": "http://a.example/"})
+        )
+    )
+    holder.start()
+    assert entered.wait(10)
+    busy = client.post("/api/analyze", json={"url": "http://b.example/"})
+    release.set()
+    holder.join(10)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "7"
+    assert "URL fetches" in busy.json()["error"]
+    assert first["r"].status_code == 502
+    # Text needs no fetch slot, and the slot is free again afterwards.
+    assert client.post("/api/analyze", json={"text": "Liars!"}).status_code == 200
+    assert client.post("/api/analyze", json={"url": "http://c.example/"}).status_code == 502

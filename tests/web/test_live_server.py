@@ -140,7 +140,7 @@ def test_server_keeps_answering_while_a_client_trickles_a_body(server: str) -> N
     host, port = server.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port))) as slow:
         slow.sendall(
-            b"POST /api/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b'Content-Length: 1000000\r\n\r\n{"text": "'
         )
         for _ in range(3):
@@ -149,8 +149,8 @@ def test_server_keeps_answering_while_a_client_trickles_a_body(server: str) -> N
             assert response.status_code == 200
         with socket.create_connection((host, int(port))) as huge:
             huge.sendall(
-                b"POST /api/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 999999999\r\n\r\n"
+                b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n"
             )
             assert b" 413 " in huge.recv(200)
         assert httpx.get(server + "/api/health", timeout=5).status_code == 200

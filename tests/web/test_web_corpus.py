@@ -25,6 +25,9 @@ from ..conftest import ROOT
 from ..fakes import fake_model
 from ..liveserver import live
 
+# The app answers only Host names of its allowlist (TestClient's own is "testserver").
+LOCAL = "http://localhost"
+
 TEXT = "Vile liars. The traitors lied again, and the city shrugged. Rise up now!"
 QUIET = "Nothing happened at the harbour today."
 # Keys as batch inputs can make them: paths, query strings, dot segments, any script.
@@ -101,7 +104,7 @@ def fill(store: Store) -> None:
 @pytest.fixture()
 def client(store: Store, db_url: str) -> Iterator[TestClient]:
     fill(store)
-    with TestClient(create_app(fake_model(), ServeConfig(db=db_url))) as c:
+    with TestClient(create_app(fake_model(), ServeConfig(db=db_url)), base_url=LOCAL) as c:
         yield c
 
 
@@ -347,7 +350,7 @@ def test_static_assets(client: TestClient) -> None:
 
 
 def test_an_empty_store_has_empty_pages(store: Store, db_url: str) -> None:
-    empty = TestClient(create_app(fake_model(), ServeConfig(db=db_url)))
+    empty = TestClient(create_app(fake_model(), ServeConfig(db=db_url)), base_url=LOCAL)
     assert empty.get("/api/corpus").json()["articles"] == []
     assert "<strong>0</strong> articles" in empty.get("/corpus").text
     report = empty.get("/api/dashboard").json()
@@ -362,11 +365,15 @@ def test_a_store_that_breaks_while_serving_answers_503(client: TestClient, store
         conn.execute(text("DROP TABLE technique_counts"))
     response = client.get("/api/dashboard")
     assert response.status_code == 503
-    assert response.json()["error"].startswith("cannot read the results store")
+    error = response.json()["error"]
+    assert error.startswith("cannot read the results store")
+    # The driver's first error line (tables, hosts, paths) stays in the server's log.
+    assert "technique_counts" not in error and "no such table" not in error
+    assert "store.db" not in error and "postgres" not in error.lower()
 
 
 def test_without_a_store_the_corpus_routes_say_how_to_start() -> None:
-    plain = TestClient(create_app(fake_model()))
+    plain = TestClient(create_app(fake_model()), base_url=LOCAL)
     for path in ["/corpus", "/dashboard", "/corpus/articles/a1"]:
         page = plain.get(path)
         assert page.status_code == 404 and "spinscope serve --db" in page.text

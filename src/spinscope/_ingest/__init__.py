@@ -1,7 +1,7 @@
 """Text in: decoding bytes and files, extracting articles from HTML, fetching URLs safely,
 and the inputs of ``spinscope analyze`` (files, folders, standard input)."""
 
-from ._fetch import FetchPolicy, fetch
+from ._fetch import FetchPolicy, Page, fetch
 from ._files import decode_text, read_text_file
 from ._html import extract_article
 from ._sources import HTML_SUFFIXES, Source, collect_sources
@@ -9,6 +9,7 @@ from ._sources import HTML_SUFFIXES, Source, collect_sources
 __all__ = [
     "HTML_SUFFIXES",
     "FetchPolicy",
+    "Page",
     "Source",
     "collect_sources",
     "decode_text",

@@ -1,22 +1,25 @@
 """Fetching an article by URL without letting the server be turned against its own network.
 
-Only http and https; every address the host name resolves to is checked (loopback,
-private, link-local including cloud metadata, multicast and reserved ranges are refused
-unless private URLs are allowed); redirects are followed by hand so each hop is checked
-again; the body is read up to a size cap within a timeout; only HTML and plain text are
-accepted.
+Each hop (the URL, then each redirect, followed by hand) is checked by :mod:`._guard`:
+an http(s) URL with a well-formed host, resolved once, every address globally routable.
+The connection is then pinned to the address that was checked: a network backend
+(:mod:`._pinned`) connects to it whatever the name would resolve to now, while the URL
+keeps its name for the ``Host`` header and TLS (SNI and certificate). So a DNS answer
+that changes between the check and the connection (DNS rebinding) is never used.
+
+One deadline covers the whole fetch: DNS, connecting, TLS, every redirect hop, headers
+and body. Every socket operation waits at most until it. The body is read up to a size
+cap; only HTML and plain text are accepted.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
 
 from .._errors import BinaryInputError, FetchError, FetchTimeoutError
+from ._guard import Resolver, shown, system_resolver, usable_url, vetted_address
 
 if TYPE_CHECKING:
     import httpx
@@ -30,14 +33,17 @@ class FetchPolicy:
     """Limits of URL fetching.
 
     Attributes:
-        allow_private: Also fetch from loopback, private and link-local addresses.
-        timeout: Seconds for the whole fetch of one URL.
+        allow_private: Also fetch from loopback, private and link-local addresses
+            (never from cloud metadata addresses).
+        timeout: Seconds for the whole fetch of one URL, redirects and DNS included.
         max_bytes: Largest body read.
+        resolver: Host name -> addresses; the system's resolver unless a test fakes DNS.
     """
 
     allow_private: bool = False
     timeout: float = 10.0
     max_bytes: int = 5_000_000
+    resolver: Resolver = field(default=system_resolver, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -49,90 +55,63 @@ class Page:
     text: str
 
 
-def check_address(address: str, allow_private: bool) -> None:
-    """Refuse an IP address the server must not be made to reach.
-
-    Example:
-        >>> check_address("93.184.216.34", False)
-        >>> check_address("169.254.169.254", False)
-        Traceback (most recent call last):
-        ...
-        spinscope._errors.FetchError: refusing to fetch from 169.254.169.254: a link-local address
-    """
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    kinds = (
-        ("loopback", ip.is_loopback),
-        ("link-local", ip.is_link_local),
-        ("private", ip.is_private),
-        ("multicast", ip.is_multicast),
-        ("reserved", ip.is_reserved or ip.is_unspecified),
-    )
-    internal = ip.is_loopback or ip.is_private or ip.is_link_local
-    if allow_private and internal and not ip.is_multicast:
-        return
-    for kind, hit in kinds:
-        if hit:
-            raise FetchError(f"refusing to fetch from {address}: a {kind} address")
-
-
-def check_url(url: str, allow_private: bool) -> None:
-    """Check scheme and every resolved address of ``url``'s host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchError(f"{url}: only http and https URLs can be fetched")
-    if not parts.hostname:
-        raise FetchError(f"{url}: no host name")
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise FetchError(f"{url}: cannot resolve host {parts.hostname!r}") from None
-    for info in infos:
-        check_address(str(info[4][0]), allow_private)
-
-
 def fetch(url: str, policy: FetchPolicy) -> Page:
     """Fetch ``url`` under ``policy``.
 
     Raises:
-        FetchError: refused address or scheme, network error, bad status, too large.
-        FetchTimeoutError: the server did not answer within the timeout.
+        InputError: ``url`` is not a usable http(s) URL.
+        FetchError: refused address, redirect elsewhere, network error, bad status, too large.
+        FetchTimeoutError: the whole fetch did not end within ``policy.timeout``.
         BinaryInputError: the page is neither HTML nor plain text.
     """
-    import httpx  # only when fetching: it takes a tenth of a second to import
-
-    timeout = httpx.Timeout(policy.timeout)
     deadline = time.monotonic() + policy.timeout
-    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            check_url(url, policy.allow_private)
-            try:
-                with client.stream("GET", url, headers={"User-Agent": "spinscope"}) as response:
-                    if response.is_redirect:
-                        url = urljoin(url, response.headers.get("location", ""))
-                        continue
-                    return _read(url, response, policy, deadline)
-            except httpx.TimeoutException:
-                raise FetchTimeoutError(f"{url}: no answer within {policy.timeout:g} s") from None
-            except httpx.HTTPError as exc:
-                raise FetchError(f"{url}: {exc.__class__.__name__}: {exc}") from None
-    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+    target = usable_url(url)
+    for _ in range(MAX_REDIRECTS + 1):
+        found = _hop(target, policy, deadline)
+        if isinstance(found, Page):
+            return found
+        target = found
+    raise FetchError(f"{shown(url)}: more than {MAX_REDIRECTS} redirects")
+
+
+def _hop(url: httpx.URL, policy: FetchPolicy, deadline: float) -> Page | httpx.URL:
+    """One request: the page, or the checked URL a redirect points to."""
+    import httpx  # only when fetching: httpx and httpcore take a tenth of a second to import
+
+    from ._pinned import pinned_client
+
+    address = vetted_address(url, policy.allow_private, policy.resolver, deadline)
+    headers = {"User-Agent": "spinscope", "Accept-Encoding": "identity"}
+    try:
+        with (
+            pinned_client(address, deadline) as client,
+            client.stream("GET", url, headers=headers) as response,
+        ):
+            if response.is_redirect:
+                location = response.headers.get("location", "")
+                return usable_url(location, FetchError, base=url)
+            return _read(str(url), response, policy, deadline)
+    except httpx.TimeoutException:
+        raise FetchTimeoutError(
+            f"{shown(str(url))}: no answer within {policy.timeout:g} s"
+        ) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{shown(str(url))}: {exc.__class__.__name__}: {exc}") from None
 
 
 def _read(url: str, response: httpx.Response, policy: FetchPolicy, deadline: float) -> Page:
     if response.status_code >= 400:
-        raise FetchError(f"{url}: the server answered {response.status_code}")
+        raise FetchError(f"{shown(url)}: the server answered {response.status_code}")
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in TEXT_TYPES:
-        raise BinaryInputError(f"{url}: {media_type or 'unknown'} content is not an article")
+        raise BinaryInputError(f"{shown(url)}: {media_type or 'unknown'} content is not an article")
     body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
         if time.monotonic() > deadline:
-            raise FetchTimeoutError(f"{url}: not read within {policy.timeout:g} s")
+            raise FetchTimeoutError(f"{shown(url)}: not read within {policy.timeout:g} s")
         if len(body) > policy.max_bytes:
-            raise FetchError(f"{url}: page larger than {policy.max_bytes:,} bytes")
+            raise FetchError(f"{shown(url)}: page larger than {policy.max_bytes:,} bytes")
     encoding = response.charset_encoding or "utf-8"
     try:
         text = bytes(body).decode(encoding, errors="replace")

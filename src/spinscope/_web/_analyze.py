@@ -14,32 +14,58 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .._errors import InputError, TooLargeError
 from .._formats import Format, Record, analysis_json, get_format
-from .._ingest import decode_text, extract_article, fetch
+from .._ingest import decode_text, extract_article
 from ._config import ServeConfig
-from ._deps import AnalyzerDep, ConfigDep, PagesDep
-from ._middleware import REPORT_CSP
+from ._deps import AnalyzerDep, ConfigDep, Fetcher, FetcherDep, PagesDep
+from ._middleware import REPORT_CSP, error_responses
 
 router = APIRouter()
 REPORT = get_format("html")
 SEMEVAL = get_format("semeval")
 # The SemEval article id of the one article of a request.
 ARTICLE_ID = "1"
+# The errors of the routes that analyze a JSON body (text, HTML or a URL) or an upload.
+BODY_ERRORS = error_responses(400, 401, 413, 415, 422, 502, 503, 504)
+UPLOAD_ERRORS = error_responses(400, 401, 413, 415, 422, 503)
 
 
 class AnalyzeRequest(BaseModel):
-    """Body of ``POST /api/analyze``: exactly one of ``text``, ``html`` or ``url``."""
+    """Body of ``POST /api/analyze``: exactly one of ``text``, ``html`` or ``url``,
+    and optionally a ``threshold`` (0 to 1) and the ``techniques`` to keep."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The schema says "exactly one of" too, so that clients can read the rule.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [{"required": [k]} for k in ("text", "html", "url")],
+        },
+    )
 
-    text: str | None = None
-    html: str | None = None
-    url: str | None = None
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    text: str | None = Field(default=None, description="plain text to analyze")
+    html: str | None = Field(default=None, description="an HTML page, reduced to its article")
+    url: str | None = Field(default=None, description="an http(s) URL of an article to fetch")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, allow_inf_nan=False)
     techniques: list[str] | None = None
+
+    @field_validator("text", "html", "url")
+    @classmethod
+    def encodable(cls, value: str | None) -> str | None:
+        """Refuse strings that are not Unicode text: JSON may carry a lone surrogate
+        (``\\ud800``), which no encoder can write."""
+        if value is not None and not _encodable(value):
+            raise ValueError("not valid Unicode (it holds a lone surrogate)")
+        return value
+
+    @field_validator("techniques")
+    @classmethod
+    def encodable_names(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not all(_encodable(v) for v in value):
+            raise ValueError("not valid Unicode (a name holds a lone surrogate)")
+        return value
 
     @model_validator(mode="after")
     def one_source(self) -> AnalyzeRequest:
@@ -49,12 +75,22 @@ class AnalyzeRequest(BaseModel):
         return self
 
 
-def text_of(body: AnalyzeRequest, config: ServeConfig) -> tuple[str, str]:
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_of(body: AnalyzeRequest, config: ServeConfig, fetcher: Fetcher) -> tuple[str, str]:
     """The text to analyze and where it came from (``<text>``, ``<html>`` or the URL).
 
     Raises:
         TooLargeError: for a text or page over ``config.max_bytes``.
+        InputError: for an unusable URL.
         FetchError: when the URL cannot be fetched.
+        BusyError: when every URL fetch slot is taken.
     """
     if body.text is not None:
         text, source = body.text, "<text>"
@@ -63,7 +99,7 @@ def text_of(body: AnalyzeRequest, config: ServeConfig) -> tuple[str, str]:
         text, source = extract_article(body.html, "the HTML"), "<html>"
     else:
         assert body.url is not None
-        fetched = fetch(body.url, config.fetch)
+        fetched = fetcher.fetch(body.url)
         text = fetched.text
         if fetched.media_type != "text/plain":
             text = extract_article(text, fetched.url)
@@ -74,19 +110,25 @@ def text_of(body: AnalyzeRequest, config: ServeConfig) -> tuple[str, str]:
 
 def check_size(text: str, limit: int) -> None:
     """Raise :class:`TooLargeError` when ``text`` is over ``limit`` bytes of UTF-8."""
-    size = len(text.encode("utf-8"))
+    # surrogatepass: a size is never the place to fail on bad Unicode (validation is).
+    size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > limit:
         raise TooLargeError(f"the text is {size:,} bytes, over the {limit:,}-byte limit")
 
 
-@router.post("/api/analyze")
-def analyze(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> dict[str, Any]:
-    """Analyze text, HTML or the article at a URL; the JSON of `spinscope analyze -f json`."""
-    text, source = text_of(body, config)
+@router.post("/api/analyze", responses=BODY_ERRORS)
+def analyze(
+    body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep, fetcher: FetcherDep
+) -> dict[str, Any]:
+    """Analyze text, HTML or the article at a URL; the JSON of `spinscope analyze -f json`.
+
+    Give exactly one of `text`, `html` or `url`. Errors are `{"error": "..."}`.
+    """
+    text, source = text_of(body, config, fetcher)
     return analysis_json(source, analyzer.analyze(text, body.threshold, body.techniques))
 
 
-@router.post("/api/analyze-file")
+@router.post("/api/analyze-file", responses=UPLOAD_ERRORS)
 def analyze_file(
     file: Annotated[UploadFile, File()],
     analyzer: AnalyzerDep,
@@ -115,15 +157,21 @@ def document(
 
 
 def answers(fmt: Format[Record]) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI description of a route answering a document in ``fmt``."""
+    """The OpenAPI description of a route answering a document in ``fmt``, or an error."""
     schema = {"schema": {"type": "string"}}
-    return {200: {"description": "Successful Response", "content": {fmt.media_type: schema}}}
+    ok = {"description": "Successful Response", "content": {fmt.media_type: schema}}
+    return {200: ok, **BODY_ERRORS}
 
 
 @router.post("/api/report", response_class=Response, responses=answers(REPORT))
-def report(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> Response:
-    """The standalone HTML report of an analysis, as a download."""
-    text, source = text_of(body, config)
+def report(
+    body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep, fetcher: FetcherDep
+) -> Response:
+    """The standalone HTML report of an analysis, as a download.
+
+    Give exactly one of `text`, `html` or `url`. Errors are `{"error": "..."}`.
+    """
+    text, source = text_of(body, config, fetcher)
     analysis = analyzer.analyze(text, body.threshold, body.techniques)
     return document(
         REPORT,
@@ -136,9 +184,14 @@ def report(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> Re
 
 
 @router.post("/api/semeval", response_class=Response, responses=answers(SEMEVAL))
-def semeval(body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep) -> Response:
-    """The analysis as SemEval lines (article id ``1``)."""
-    text, source = text_of(body, config)
+def semeval(
+    body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep, fetcher: FetcherDep
+) -> Response:
+    """The analysis as SemEval lines (article id ``1``).
+
+    Give exactly one of `text`, `html` or `url`. Errors are `{"error": "..."}`.
+    """
+    text, source = text_of(body, config, fetcher)
     analysis = analyzer.analyze(text, body.threshold, body.techniques)
     return document(SEMEVAL, Record(source, ARTICLE_ID, analysis))
 

@@ -1,4 +1,5 @@
-"""How the web app runs: limits, concurrency and the results store it serves."""
+"""How the web app runs: limits, concurrency, who may call it and the results store it
+serves."""
 
 from __future__ import annotations
 
@@ -18,12 +19,24 @@ class ServeConfig:
             with two, one is decoded while the other is encoded.
         queue: Analyses that may wait for a slot; a request beyond them gets a 503 with
             ``Retry-After`` at once.
+        fetches: URL fetches run at once; one more gets a 503 with ``Retry-After``, so
+            slow sites cannot take every worker thread.
         db: A results store (SQLite file or ``postgresql://`` URL) to serve the corpus
             view and dashboard of; without one those pages answer 404.
+        host: The address the server is bound to; a request may name it in ``Host``.
+        allowed_hosts: More names a request's ``Host`` header may carry (besides
+            ``host``, ``localhost``, ``127.0.0.1`` and ``[::1]``, with any port); any
+            other name gets a 400, so a DNS-rebinding page cannot reach the server.
+        token: When set, every route but the static assets and health needs it, as
+            ``Authorization: Bearer TOKEN`` or the cookie set by visiting ``/?token=TOKEN``.
     """
 
     max_bytes: int = 2_000_000
     concurrency: int = 2
     queue: int = 16
+    fetches: int = 4
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     db: str | None = None
+    host: str = "127.0.0.1"
+    allowed_hosts: tuple[str, ...] = ()
+    token: str | None = field(default=None, repr=False)

@@ -1,6 +1,7 @@
-"""What the routers get from the app: the model, the config, the results store and the
-pages, each set once on ``app.state`` by :func:`~._app.create_app` and handed to a route
-by a small FastAPI dependency.
+"""What the routers get from the app: the model (behind the bounded :class:`Analyzer`),
+the bounded URL :class:`Fetcher`, the config, the results store and the pages, each set
+once on ``app.state`` by :func:`~._app.create_app` and handed to a route by a small
+FastAPI dependency.
 
 A route names what it needs by type (``config: ConfigDep``); nothing is global, and a
 test can swap any of them with ``app.dependency_overrides``. The getters are ``async`` so
@@ -18,6 +19,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 from .._errors import BusyError
+from .._ingest import FetchPolicy, Page, fetch
 from .._pipeline import Analysis, Model
 from .._store import Store
 from ._config import ServeConfig
@@ -82,9 +84,43 @@ class Analyzer:
                 self._admitted -= 1
 
 
+class Fetcher:
+    """URL fetches, at most ``limit`` at once; one more gets :class:`BusyError` (503 with
+    ``Retry-After``) at once. Fetches run in the server's thread pool and may take the
+    whole fetch timeout each, so without this bound slow sites could hold every worker
+    thread."""
+
+    def __init__(self, policy: FetchPolicy, limit: int) -> None:
+        self.policy = policy
+        self.limit = max(1, limit)
+        self._slots = threading.BoundedSemaphore(self.limit)
+
+    def fetch(self, url: str) -> Page:
+        """The page at ``url`` under the policy, once a fetch slot is free.
+
+        Raises:
+            BusyError: when every fetch slot is taken.
+            InputError, FetchError, FetchTimeoutError, BinaryInputError: see
+                :func:`spinscope._ingest.fetch`.
+        """
+        if not self._slots.acquire(blocking=False):
+            # A running fetch ends within its timeout, so a slot is free by then.
+            wait = max(1, math.ceil(self.policy.timeout))
+            raise BusyError(f"busy: {self.limit} URL fetches running; try again shortly", wait)
+        try:
+            return fetch(url, self.policy)
+        finally:
+            self._slots.release()
+
+
 async def get_analyzer(request: Request) -> Analyzer:
     analyzer: Analyzer = request.app.state.analyzer
     return analyzer
+
+
+async def get_fetcher(request: Request) -> Fetcher:
+    fetcher: Fetcher = request.app.state.fetcher
+    return fetcher
 
 
 async def get_model(request: Request) -> Model:
@@ -109,6 +145,7 @@ async def get_pages(request: Request) -> Pages:
 
 
 AnalyzerDep = Annotated[Analyzer, Depends(get_analyzer)]
+FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
 ModelDep = Annotated[Model, Depends(get_model)]
 ConfigDep = Annotated[ServeConfig, Depends(get_config)]
 StoreDep = Annotated[Store | None, Depends(get_store)]

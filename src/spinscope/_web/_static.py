@@ -22,8 +22,12 @@ def techniques() -> list[dict[str, str]]:
 
 
 @router.get("/api/health")
-def health(model: ModelDep) -> dict[str, Any]:
-    """Liveness, model id and version, and the model's default threshold."""
+async def health(model: ModelDep) -> dict[str, Any]:
+    """Liveness, model id and version, and the model's default threshold.
+
+    ``async``, so it runs on the event loop and answers at once even while every
+    analysis slot and every worker thread is busy.
+    """
     return {
         "status": "ok",
         "model": model.model_id,
