@@ -38,10 +38,12 @@ def test_batch_analyzes_a_folder_then_resumes_with_nothing_to_do(
 ) -> None:
     db = str(tmp_path / "s.db")
     first = invoke("batch", str(folder), "--db", db, "--workers", "2")
-    assert first.exit_code == 0, first.output
+    # photo.txt failed: exit code 1, as analyze gives when some inputs fail.
+    assert first.exit_code == 1, first.output
     assert "3 analyzed" in first.output and "1 failed" in first.output
     assert "photo.txt: looks like a binary file" in first.output
     again = invoke("batch", str(folder), "--db", db, "--json")
+    assert again.exit_code == 1
     summary = json.loads(again.stdout)
     assert (summary["analyzed"], summary["skipped"], summary["failed"]) == (0, 3, 1)
     assert analyses_in(db) == 3

@@ -14,6 +14,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from ._run import BatchSummary
 from ._run import Progress as OnProgress
@@ -62,9 +63,19 @@ def progress_bar(console: Console, total: int | None, enabled: bool = True) -> I
 
 
 def print_summary(console: Console, summary: BatchSummary) -> None:
-    """The end-of-run summary: counts, speed and the first failures with their reasons."""
+    """The end-of-run summary: counts, speed and the first failures with their reasons.
+
+    Nothing of the inputs (file names, reasons quoting them) is read as rich markup.
+    """
+    if summary.abandoned:
+        runs = ", ".join(str(n) for n in summary.abandoned)
+        console.print(
+            f"marked run(s) {runs} abandoned: still 'running', but their process is gone",
+            highlight=False,
+            markup=False,
+        )
     style = {"finished": "green", "interrupted": "yellow"}.get(summary.status, "red")
-    console.print(f"[{style}]{summary.line()}[/]", highlight=False, soft_wrap=True)
+    console.print(Text(summary.line(), style=style), highlight=False, soft_wrap=True)
     if summary.failures:
         console.print("failed:", highlight=False)
         for f in summary.failures[:SHOWN_FAILURES]:

@@ -2,7 +2,9 @@
 
 Every chunk of results is committed in one transaction. A run killed at any point loses
 at most the chunks in flight; run again, it skips what was committed and never stores an
-article twice (the store's unique keys make a repeated save a no-op).
+article twice (the store's unique keys make a repeated save a no-op), and marks the killed
+run ``abandoned``. A chunk the store refuses is stored article by article, so only the
+article it cannot hold becomes a failure.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .._errors import InputError
+from .._errors import InputError, StoreError
 from .._store import Failure, Result, Store
 from ._inputs import Item, check_inputs, read_inputs
 from ._work import ModelSpec
@@ -65,6 +67,7 @@ class BatchSummary:
     seconds: float = 0.0
     status: str = "running"
     failures: list[Failure] = field(default_factory=list)
+    abandoned: list[int] = field(default_factory=list)
 
     @property
     def seen(self) -> int:
@@ -99,6 +102,7 @@ class BatchSummary:
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.rate, 3),
             "failures": [{"location": f.location, "reason": f.reason} for f in self.failures],
+            "abandoned_runs": self.abandoned,
         }
 
 
@@ -112,6 +116,27 @@ def _fail(store: Store, summary: BatchSummary, items: list[Failure]) -> None:
     summary.failed += len(items)
     room = MAX_FAILURES_KEPT - len(summary.failures)
     summary.failures.extend(items[: max(0, room)])
+
+
+def _save(store: Store, run_id: int, results: list[Result]) -> tuple[int, list[Failure]]:
+    """Store ``results`` in one transaction; when the store refuses it, each on its own.
+
+    How many were new, and a failure for each article the store cannot hold, so that one
+    bad article neither loses the good ones of its chunk nor stops every rerun. When the
+    store itself is gone, recording those failures raises the :class:`StoreError`.
+    """
+    try:
+        return store.save(run_id, results), []
+    except StoreError:
+        pass  # find which article it was: the transaction stored none of them
+    new, failed = 0, []
+    for r in results:
+        try:
+            new += store.save(run_id, [r])
+        except StoreError as exc:
+            reason = str(exc).removeprefix(f"{store.target}: ")
+            failed.append(Failure(r.location or r.article.key, reason, r.article.key))
+    return new, failed
 
 
 def _todo(
@@ -179,8 +204,10 @@ def run_batch(
     options = options or BatchOptions()
     check_inputs(inputs)
     model_id = spec.model_id()
+    # Before this run exists: a run of this process is never taken for a dead one.
+    abandoned = store.abandon_dead_runs()
     run_id = store.start_run(model_id, options.engine, options.workers, inputs)
-    summary = BatchSummary(run_id, model_id)
+    summary = BatchSummary(run_id, model_id, abandoned=abandoned)
     report = progress or (lambda _s: None)
     started = time.perf_counter()
     stream = read_inputs(inputs, options.max_bytes)
@@ -188,11 +215,11 @@ def run_batch(
     try:
         for outcomes in _engine(options, spec)(chunks):
             results = [x for x in outcomes if isinstance(x, Result)]
-            new = store.save(run_id, results)
+            new, unstored = _save(store, run_id, results)
             summary.analyzed += new
             # Saved by a concurrent run, or the same key twice in the input.
-            summary.skipped += len(results) - new
-            _fail(store, summary, [x for x in outcomes if isinstance(x, Failure)])
+            summary.skipped += len(results) - len(unstored) - new
+            _fail(store, summary, [x for x in outcomes if isinstance(x, Failure)] + unstored)
             summary.seconds = time.perf_counter() - started
             report(summary)
         summary.status = "finished"

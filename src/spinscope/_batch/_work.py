@@ -88,7 +88,7 @@ def _analyze(
                 if isinstance(found, Exception):
                     yield n, _failure(items[n], found)
                 else:
-                    yield n, Result(record, found, prepared + t1 - t0)
+                    yield n, Result(record, found, prepared + t1 - t0, items[n].location)
                 t0 = t1
         except Exception as exc:
             n = ready[done][0]

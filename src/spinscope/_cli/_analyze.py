@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -93,6 +93,11 @@ def semeval_id(source: Source) -> str:
     return article_id(source.path) or source.path.stem
 
 
+def _file_console(handle: TextIO) -> Console:
+    # As the text writer's own file console (plain, 100 wide, unwrapped), markup off.
+    return Console(file=handle, width=100, soft_wrap=False, markup=False, highlight=False)
+
+
 def write_outputs(
     results: Iterator[tuple[Source, Analysis | str]],
     fmt: Format[Record],
@@ -118,14 +123,16 @@ def write_outputs(
             handle = out.open("w", encoding="utf-8")
         except OSError as exc:
             raise InputError(f"{out}: cannot write ({exc.strerror})") from None
-    # Machine-readable formats bypass rich, which would expand tabs and wrap lines.
-    target = Target(handle or sys.stdout, None if handle else console, many)
+    # Machine-readable formats bypass rich, which would expand tabs and wrap lines; a file
+    # gets a plain console of its own so that names and text are never read as markup.
+    shown = _file_console(handle) if handle else console
+    target = Target(handle or sys.stdout, shown, many)
     write = fmt.writer(target) if folder is None else None
     try:
         for source, item in results:
             if isinstance(item, str):
                 result.failures.append((source, item))
-                errors.print(f"[red]error:[/red] {item}", highlight=False)
+                errors.print(_util.error_text(item), highlight=False)
                 continue
             result.analyses.append((source, item))
             record = Record(source.name, semeval_id(source), item)

@@ -57,7 +57,11 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     model: _util.ModelOption = None,
 ) -> None:
-    """Analyze a corpus into a results store; interrupt and rerun to resume."""
+    """Analyze a corpus into a results store; interrupt and rerun to resume.
+
+    Exits 1 when some inputs failed (each is kept in the store's failures table), as
+    ``analyze`` does, and 130 when interrupted.
+    """
     from .._batch import BatchOptions, ModelSpec, check_inputs, print_summary
     from .._settings import Settings
 
@@ -81,3 +85,5 @@ def batch(
         print_summary(errors, summary)
     if summary.status == "interrupted":
         raise typer.Exit(130)
+    if summary.failed:
+        raise typer.Exit(1)

@@ -42,4 +42,4 @@ def classify(
 ) -> None:
     """Name the technique of given spans (SemEval-2020 TC task)."""
     n = classify_file(_util.load_model(model), articles, spans, output)
-    Console(stderr=True).print(f"classified {n} spans into {output}", highlight=False)
+    Console(stderr=True, markup=False).print(f"classified {n} spans into {output}", highlight=False)

@@ -49,4 +49,4 @@ def export(
     with Store.open_existing(db) as store:
         count = export_store(store, filters, format.value, output, not no_text)
     where = f" to {output}" if output is not None else ""
-    Console(stderr=True).print(f"exported {count}{where}", highlight=False)
+    Console(stderr=True, markup=False).print(f"exported {count}{where}", highlight=False)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .._errors import InputError
 from . import _util
@@ -118,14 +119,14 @@ def serve(
 
     # Checked before the model loads: a refused start is immediate.
     required = server_token(host, token, insecure_no_token)
-    err = Console(stderr=True)
+    # --host is the user's string: printed as given, never read as markup.
+    err = Console(stderr=True, markup=False)
     if required is None and not is_loopback(host):
-        err.print(
-            f"[bold red]WARNING:[/bold red] serving on {host} without a token: anyone who "
-            "can reach this port can use the analyzer, fetch URLs through it and read the "
-            "store",
-            highlight=False,
+        warning = (
+            f" serving on {host} without a token: anyone who can reach this port can use "
+            "the analyzer, fetch URLs through it and read the store"
         )
+        err.print(Text.assemble(("WARNING:", "bold red"), warning), highlight=False)
     policy = FetchPolicy(allow_private=allow_private_urls, timeout=fetch_timeout)
     config = ServeConfig(
         max_bytes=max_bytes,

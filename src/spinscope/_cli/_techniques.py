@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .._techniques import TECHNIQUES, techniques_json
 from . import _util
@@ -20,7 +21,9 @@ def techniques_table() -> Table:
     table.add_column("definition", ratio=2)
     table.add_column("example", ratio=2)
     for t in TECHNIQUES:
-        table.add_row(f"[{t.color}]██[/] {t.title}", t.name, t.definition, f"“{t.example}”")
+        # Text cells: the consoles print with markup off (see _util.consoles).
+        swatch = Text.assemble(("██", t.color), f" {t.title}")
+        table.add_row(swatch, t.name, t.definition, f"“{t.example}”")
     return table
 
 

@@ -1,5 +1,9 @@
 """What the commands share: error handling, consoles, the model, the store options, and
-``--format`` choices taken from a format registry."""
+``--format`` choices taken from a format registry.
+
+User strings (file names, messages quoting them, article text) are never read as rich
+markup: the consoles have markup off, and styled lines are built as :class:`Text`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from .._errors import SpinscopeError
 
@@ -59,7 +64,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SpinscopeError as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+            Console(stderr=True, markup=False).print(error_text(str(exc)), highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -67,9 +72,19 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def error_text(message: str) -> Text:
+    """``error: MESSAGE`` with a red head, ``message`` taken literally (no markup).
+
+    Example:
+        >>> error_text("[b]x[/b].txt: no such file").plain
+        'error: [b]x[/b].txt: no such file'
+    """
+    return Text.assemble(("error:", "red"), " ", message)
+
+
 def consoles() -> tuple[Console, Console]:
-    """Standard output and standard error."""
-    return Console(), Console(stderr=True)
+    """Standard output and standard error, with rich markup off (strings print as given)."""
+    return Console(markup=False), Console(stderr=True, markup=False)
 
 
 def load_model(path: Path | None) -> Model:

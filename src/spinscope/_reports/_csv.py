@@ -9,6 +9,8 @@ on ``section`` gives any table. A folder (``-o DIR/``) gets one plain CSV per se
 
 Shares are fractions (0-1) rounded to 6 places; techniques are SemEval labels, with their
 readable titles in ``technique_title``; the overview section is ``metric,value`` pairs.
+Text that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return: a source, a title, a key) gets a ``'`` in front.
 """
 
 from __future__ import annotations
@@ -64,8 +66,23 @@ TIDY_COLUMNS: tuple[str, ...] = (
 )
 
 
+# The rule of the analysis CSV (``spinscope._formats._csv.csv_cell``), which this layer
+# cannot import by a submodule's name: what spreadsheets read as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _round(value: Any) -> Any:
-    return round(value, 6) if isinstance(value, float) else value
+    """A cell: floats to 6 places, text that would start a formula behind a ``'``.
+
+    Example:
+        >>> _round(0.1234567), _round("=1+1"), _round("-"), _round(-2)
+        (0.123457, "'=1+1", "'-", -2)
+    """
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def section_rows(report: Report) -> Iterator[tuple[str, dict[str, Any]]]:

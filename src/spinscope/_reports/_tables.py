@@ -2,6 +2,7 @@
 month × technique matrices of shares, coverage per source and the top articles.
 
 They are for reading, so cut to what fits (:data:`MAX_ROWS`); CSV and JSON hold everything.
+Stored strings (sources, titles, keys) go in as :class:`Text`, never read as rich markup.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def matrix_table(
     for value in order:
         shares = cells.get(value, {})
         best = max(shares.values(), default=0.0)
-        row: list[Any] = [value]
+        row: list[Any] = [Text(value)]
         if first:
             row.append(first.get(value, "0"))
         row.append(f"{spans.get(value, 0):,}")
@@ -220,7 +221,7 @@ def coverage_table(report: Report) -> Table:
         table.add_column(col, justify="right")
     for r in report.coverage[:MAX_ROWS]:
         table.add_row(
-            r["source"],
+            Text(r["source"]),
             f"{r['articles']:,}",
             f"{r['spans']:,}",
             f"{r['spans'] / (r['articles'] or 1):.1f}",
@@ -246,8 +247,8 @@ def top_table(report: Report) -> Table:
             f"{r['score']:.2f}",
             str(r["n_spans"]),
             f"{100 * r['coverage']:.0f}%",
-            r["source"],
-            r["published"] or "",
-            r["title"] or r["key"],
+            Text(r["source"]),
+            Text(r["published"] or ""),
+            Text(r["title"] or r["key"]),
         )
     return table

@@ -66,7 +66,8 @@ def print_report(report: Report, console: Console) -> None:
         'No analyses match.'
     """
     lines = overview_lines(report)
-    console.print(lines[0], highlight=False)
+    # Text, not a str: the line names the model, a stored string that is not markup.
+    console.print(Text(lines[0]), highlight=False)
     for line in lines[1:]:
         console.print(Text(line, style="dim"))
     if not report.overview["analyses"]:

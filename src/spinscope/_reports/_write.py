@@ -35,7 +35,7 @@ def _table_writer(target: Target) -> Callable[[Report], None]:
     else:
         from rich.console import Console
 
-        console = Console(file=target.stream, width=120, soft_wrap=False)
+        console = Console(file=target.stream, width=120, soft_wrap=False, markup=False)
     return lambda report: print_report(report, console)
 
 

@@ -1,5 +1,8 @@
 """Single articles and article search: one stored article with its analysis, a page of
 articles matching a text query and filters, and the techniques of a page of articles.
+
+The text query is matched literally: ``%``, ``_`` and the escape character ``\\`` in it
+are escaped, so ``q=%`` finds a per cent sign, not every article.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from sqlalchemy import func, or_, select
 
 from .._pipeline import Analysis, Span, build_analysis
 from ._filters import Filters, analysis_where, select_rows, source_name
-from ._records import ArticleRecord
+from ._records import ArticleRecord, clean
 from ._schema import analyses, articles, spans, technique_counts
 from ._store import Store
 
@@ -42,12 +45,12 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
                 analyses.c.run_id,
             )
             .join(analyses, analyses.c.article_id == articles.c.id)
-            .where(articles.c.key == key)
+            .where(articles.c.key == clean(key))
             .order_by(analyses.c.id.desc())
             .limit(1)
         )
         if model_id:
-            q = q.where(analyses.c.model_id == model_id)
+            q = q.where(analyses.c.model_id == clean(model_id))
         row = conn.execute(q).first()
         if row is None:
             return None
@@ -62,6 +65,22 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
     return StoredAnalysis(record, analysis, row.created_at, row.run_id)
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(query: str) -> str:
+    """A ``LIKE`` pattern (with ``ESCAPE '\\'``) matching text that contains ``query``.
+
+    Example:
+        >>> like_pattern("50%_off")
+        '%50\\\\%\\\\_off%'
+    """
+    escaped = query.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+    for wildcard in ("%", "_"):
+        escaped = escaped.replace(wildcard, LIKE_ESCAPE + wildcard)
+    return f"%{escaped}%"
+
+
 def search_articles(
     store: Store, f: Filters, query: str = "", limit: int = 50, offset: int = 0
 ) -> tuple[int, list[dict[str, Any]]]:
@@ -70,9 +89,12 @@ def search_articles(
     a = analyses
     cond = analysis_where(f)
     if query.strip():
-        like = f"%{query.strip().lower()}%"
+        like = like_pattern(clean(query.strip()).lower())
         cond.append(
-            or_(func.lower(articles.c.title).like(like), func.lower(articles.c.text).like(like))
+            or_(
+                func.lower(articles.c.title).like(like, escape=LIKE_ESCAPE),
+                func.lower(articles.c.text).like(like, escape=LIKE_ESCAPE),
+            )
         )
     base = select(a.c.id).join(articles, articles.c.id == a.c.article_id).where(*cond)
     q = (

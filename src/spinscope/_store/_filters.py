@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 
 from .._errors import InputError
 from .._techniques import get_technique
+from ._records import clean, clean_optional
 from ._schema import analyses, technique_counts
 from ._store import Store
 
@@ -46,6 +47,8 @@ class Filters:
         date_to: Published on or before (a month includes all of its days).
         techniques: Only these techniques (labels, parts or titles; empty: all).
 
+    A NUL in a model or source becomes U+FFFD, as in stored fields (see ``clean``).
+
     Example:
         >>> Filters(date_from="2020-01", techniques=("loaded language",)).techniques
         ('Loaded_Language',)
@@ -63,6 +66,9 @@ class Filters:
                 raise InputError(f"date {name} {value!r}: use YYYY-MM or YYYY-MM-DD")
         names = tuple(get_technique(t).name for t in self.techniques)
         object.__setattr__(self, "techniques", names)
+        # PostgreSQL refuses NUL in a query parameter as in a stored value.
+        object.__setattr__(self, "model_id", clean_optional(self.model_id))
+        object.__setattr__(self, "sources", tuple(clean(s) for s in self.sources))
 
     def upper_date(self) -> str | None:
         # "2020-03" must include "2020-03-31": compare against the month's last possible day.
@@ -110,7 +116,7 @@ def sources(store: Store, model_id: str | None = None) -> list[str]:
     """Every source with an analysis (of ``model_id`` when given), sorted."""
     q = select(analyses.c.source).distinct()
     if model_id:
-        q = q.where(analyses.c.model_id == model_id)
+        q = q.where(analyses.c.model_id == clean(model_id))
     with store.engine.connect() as conn:
         return sorted(source_name(s) for s in conn.execute(q).scalars())
 

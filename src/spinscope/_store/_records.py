@@ -1,11 +1,33 @@
 """What goes into a results store: an article, its analysis and the time taken, or an
-input that could not be analyzed."""
+input that could not be analyzed; and :func:`clean`, which every stored string and every
+query parameter passes through.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .._pipeline import Analysis
+
+# PostgreSQL refuses NUL in text ("PostgreSQL text fields cannot contain NUL"), and SQLite's
+# text functions stop at it; U+FFFD keeps the length, so span offsets stay right.
+NUL = "\x00"
+REPLACEMENT = "\ufffd"
+
+
+def clean(value: str) -> str:
+    """``value`` with every NUL character replaced by U+FFFD, as the store keeps it.
+
+    Example:
+        >>> clean("a\\x00b") == "a\\ufffdb"
+        True
+    """
+    return value.replace(NUL, REPLACEMENT) if NUL in value else value
+
+
+def clean_optional(value: str | None) -> str | None:
+    """:func:`clean` for a field that may be absent."""
+    return None if value is None else clean(value)
 
 
 @dataclass(frozen=True)
@@ -28,11 +50,16 @@ class ArticleRecord:
 
 @dataclass(frozen=True)
 class Result:
-    """An article and its analysis, ready to store."""
+    """An article and its analysis, ready to store.
+
+    ``location`` is where the article came from (``dump.jsonl:17``), for a failure to
+    store it; its key stands in when unset.
+    """
 
     article: ArticleRecord
     analysis: Analysis
     seconds: float
+    location: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,14 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     insert,
+    inspect,
     select,
     text,
 )
 
 metadata = MetaData()
+# The longest article key (an input's id) the store holds.
+KEY_CHARS = 512
 
 schema_migrations = Table(
     "schema_migrations",
@@ -43,7 +46,7 @@ articles = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     # The input's id, or "sha256:<hex>" of its content when it has none.
-    Column("key", String(512), nullable=False, unique=True),
+    Column("key", String(KEY_CHARS), nullable=False, unique=True),
     Column("title", Text),
     Column("source", String(256)),
     Column("url", Text),
@@ -69,6 +72,10 @@ runs = Table(
     Column("analyzed", Integer, nullable=False, default=0),
     Column("skipped", Integer, nullable=False, default=0),
     Column("failed", Integer, nullable=False, default=0),
+    # Added by migration 4: the process that runs it, so that the next run can tell a run
+    # killed with -9 (its process gone) from one still going, and mark it abandoned.
+    Column("pid", Integer),
+    Column("host", String(255)),
 )
 
 analyses = Table(
@@ -110,7 +117,7 @@ failures = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
-    Column("key", String(512)),
+    Column("key", String(KEY_CHARS)),
     Column("location", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("created_at", String(32), nullable=False),
@@ -213,9 +220,27 @@ def _covering_indexes(conn: Connection) -> None:
     _ddl(conn, V3_INDEXES)
 
 
+RUN_OWNER_COLUMNS = (("pid", "INTEGER"), ("host", "VARCHAR(255)"))
+
+
+def _add_run_owner(conn: Connection) -> None:
+    # A store created since this migration exists got the columns from the table object in
+    # migration 1; only older stores lack them (SQLite has no ADD COLUMN IF NOT EXISTS).
+    present = {c["name"] for c in inspect(conn).get_columns("runs")}
+    _ddl(
+        conn,
+        tuple(
+            f"ALTER TABLE runs ADD COLUMN {name} {kind}"
+            for name, kind in RUN_OWNER_COLUMNS
+            if name not in present
+        ),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, runs, analyses, spans and failures", _create_v1),
     Migration(2, "technique_counts for fast reports, backfilled from spans", _add_technique_counts),
     Migration(3, "covering indexes for report queries", _covering_indexes),
+    Migration(4, "runs.pid and runs.host, to mark runs whose process is gone", _add_run_owner),
 )
 LATEST = MIGRATIONS[-1].version

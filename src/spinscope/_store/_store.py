@@ -1,10 +1,17 @@
 """Opening a results store (new or existing), migrating it, recording runs and failures,
-and writing analyses into it crash-safely (one transaction per :meth:`Store.save`)."""
+and writing analyses into it crash-safely (one transaction per :meth:`Store.save`).
+
+A run records the process and host that run it; a run still ``running`` whose process is
+gone from this host (killed with -9, a crash, a reboot) is marked ``abandoned`` by
+:meth:`Store.abandon_dead_runs`, which the next batch calls before it starts.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import os
+import socket
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +20,46 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from .._errors import StoreError
-from ._records import Failure, Result
-from ._schema import LATEST, MIGRATIONS, analyses, articles, failures, runs, schema_migrations
+from ._records import Failure, Result, clean
+from ._schema import (
+    KEY_CHARS,
+    LATEST,
+    MIGRATIONS,
+    analyses,
+    articles,
+    failures,
+    runs,
+    schema_migrations,
+)
 from ._write import now, save_result
 
 DEFAULT_DB = "spinscope.db"
 # Any number; it only has to be the same for every spinscope process migrating one database.
 _MIGRATION_LOCK = 7_401_2020
+
+
+def this_host() -> str:
+    """The name runs started here record as their host."""
+    return socket.gethostname()[:255]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this host (a reused pid counts as alive).
+
+    Example:
+        >>> process_alive(os.getpid())
+        True
+    """
+    if os.name == "nt":
+        # os.kill on Windows terminates the process: never probe, assume it lives.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to another user
+    return True
 
 
 def database_url(target: str) -> str:
@@ -55,7 +95,7 @@ class Store:
     Example:
         >>> store = Store.open("sqlite://")
         >>> store.version()
-        3
+        4
     """
 
     def __init__(self, engine: Engine, target: str) -> None:
@@ -201,8 +241,8 @@ class Store:
                 conn.execute(
                     insert(runs)
                     .values(
-                        model_id=model_id,
-                        engine=engine,
+                        model_id=clean(model_id),
+                        engine=clean(engine),
                         workers=workers,
                         inputs=json.dumps(list(inputs)),
                         status="running",
@@ -210,10 +250,36 @@ class Store:
                         analyzed=0,
                         skipped=0,
                         failed=0,
+                        pid=os.getpid(),
+                        host=this_host(),
                     )
                     .returning(runs.c.id)
                 ).scalar_one()
             )
+
+    def abandon_dead_runs(self, alive: Callable[[int], bool] = process_alive) -> list[int]:
+        """Mark ``abandoned`` every run still ``running`` that was started on this host by a
+        process that is gone; their ids.
+
+        Runs of other hosts cannot be checked from here and are left as they are, and so
+        are runs recorded before migration 4 (no pid). A run marked by mistake (two hosts
+        of one name) still records its own end: :meth:`finish_run` overwrites the status.
+        """
+        with self.engine.connect() as conn:
+            candidates = conn.execute(
+                select(runs.c.id, runs.c.pid).where(
+                    runs.c.status == "running", runs.c.host == this_host(), runs.c.pid.is_not(None)
+                )
+            ).all()
+        gone = [r.id for r in candidates if r.pid != os.getpid() and not alive(r.pid)]
+        if gone:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id.in_(gone), runs.c.status == "running")
+                    .values(status="abandoned", finished_at=now())
+                )
+        return gone
 
     def finish_run(
         self, run_id: int, status: str, analyzed: int, skipped: int, failed: int
@@ -234,18 +300,24 @@ class Store:
     # -- writing ---------------------------------------------------------------------
 
     def done_keys(self, model_id: str, keys: Iterable[str]) -> set[str]:
-        """Which of ``keys`` already have an analysis by ``model_id``."""
-        wanted = list(dict.fromkeys(keys))
+        """Which of ``keys`` already have an analysis by ``model_id`` (a key with NUL matches
+        its stored form, see :func:`~._records.clean`)."""
+        given = list(dict.fromkeys(keys))
+        stored_as = {k: clean(k) for k in given}
+        wanted = list(dict.fromkeys(stored_as.values()))
         found: set[str] = set()
         with self.engine.connect() as conn:
             for i in range(0, len(wanted), 500):
                 q = (
                     select(articles.c.key)
                     .join(analyses, analyses.c.article_id == articles.c.id)
-                    .where(analyses.c.model_id == model_id, articles.c.key.in_(wanted[i : i + 500]))
+                    .where(
+                        analyses.c.model_id == clean(model_id),
+                        articles.c.key.in_(wanted[i : i + 500]),
+                    )
                 )
                 found.update(conn.execute(q).scalars())
-        return found
+        return {k for k in given if stored_as[k] in found}
 
     def save(self, run_id: int | None, results: Sequence[Result]) -> int:
         """Store ``results`` in one transaction; how many were new.
@@ -263,22 +335,25 @@ class Store:
         return stored
 
     def record_failures(self, run_id: int, items: Sequence[Failure]) -> None:
+        """Keep ``items`` in the ``failures`` table, in one transaction."""
         if not items:
             return
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(failures),
-                [
-                    {
-                        "run_id": run_id,
-                        "key": f.key,
-                        "location": f.location,
-                        "reason": f.reason,
-                        "created_at": now(),
-                    }
-                    for f in items
-                ],
-            )
+        # A key too long for its column is a failure to keep too, not a reason to stop.
+        rows = [
+            {
+                "run_id": run_id,
+                "key": None if f.key is None else clean(f.key)[:KEY_CHARS],
+                "location": clean(f.location),
+                "reason": clean(f.reason),
+                "created_at": now(),
+            }
+            for f in items
+        ]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(failures), rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self.target}: cannot record failures ({error_line(exc)})") from None
 
 
 def error_line(exc: Exception) -> str:

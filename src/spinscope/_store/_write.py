@@ -2,7 +2,8 @@
 (once per article and model), its spans and the per-technique rollup that reports read.
 
 Inserts use ``ON CONFLICT DO NOTHING`` on the unique keys, so a result saved twice, by a
-resumed run or by two runs at once, is stored once.
+resumed run or by two runs at once, is stored once. Every string goes through
+:func:`~._records.clean` (NUL becomes U+FFFD), so one odd article cannot fail a chunk.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, Row, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .._pipeline import Analysis
-from ._records import ArticleRecord, Result
+from ._records import ArticleRecord, Result, clean, clean_optional
 from ._schema import analyses, articles, spans, technique_counts
 
 # The stored article a new analysis refers to: id, source, published, n_chars.
@@ -41,7 +42,7 @@ def save_result(conn: Connection, run_id: int | None, r: Result) -> int:
         _insert(conn, analyses)
         .values(
             article_id=article.id,
-            model_id=an.model_id,
+            model_id=clean(an.model_id),
             run_id=run_id,
             created_at=now(),
             threshold=an.threshold,
@@ -69,12 +70,12 @@ def _save_article(conn: Connection, a: ArticleRecord) -> Stored:
     conn.execute(
         _insert(conn, articles)
         .values(
-            key=a.key,
-            title=a.title,
-            source=a.source,
-            url=a.url,
-            published=a.published,
-            text=a.text,
+            key=clean(a.key),
+            title=clean_optional(a.title),
+            source=clean_optional(a.source),
+            url=clean_optional(a.url),
+            published=clean_optional(a.published),
+            text=clean(a.text),
             n_chars=len(a.text),
             added_at=now(),
         )
@@ -82,7 +83,7 @@ def _save_article(conn: Connection, a: ArticleRecord) -> Stored:
     )
     return conn.execute(
         select(articles.c.id, articles.c.source, articles.c.published, articles.c.n_chars).where(
-            articles.c.key == a.key
+            articles.c.key == clean(a.key)
         )
     ).one()
 
@@ -96,7 +97,7 @@ def _save_spans(conn: Connection, analysis_id: int, an: Analysis, article: Store
                 "analysis_id": analysis_id,
                 "start": s.start,
                 "end": s.end,
-                "technique": s.technique,
+                "technique": clean(s.technique),
                 "confidence": s.confidence,
             }
             for s in an.spans
@@ -112,8 +113,8 @@ def _save_spans(conn: Connection, analysis_id: int, an: Analysis, article: Store
         [
             {
                 "analysis_id": analysis_id,
-                "technique": t,
-                "model_id": an.model_id,
+                "technique": clean(t),
+                "model_id": clean(an.model_id),
                 "source": article.source,
                 "published": article.published,
                 "n": n,
