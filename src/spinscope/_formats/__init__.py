@@ -12,17 +12,23 @@ Writing analyses in a format::
     fmt.render(Record("a.txt", "a", analysis))    # one whole document as a string
 
 Adding a format is one entry in ``_catalog.FORMATS`` (``ATTRIBUTION_FORMATS`` holds those
-of ``spinscope attributions``: ``json`` and PolNeAR-style ``brat``). Also here: the
+of ``spinscope attributions``: ``json`` and PolNeAR-style ``brat``). The annotation-tool
+formats (``label-studio``, ``doccano``, ``brat``, ``inception``) are also read back:
+:func:`import_annotations` gives the corrected spans as SemEval labels. Also here: the
 pieces the formats are made of (:func:`analysis_json`, :func:`semeval_lines`,
 :func:`render_html`, the terminal view, :func:`said_by`), which the web app uses directly.
 rich and jinja2 are imported only when something is rendered.
 """
 
+from ._annotation_brat import technique_ann
+from ._annotation_import import IMPORT_FORMATS, Imported, import_annotations, write_texts
+from ._annotations import Article, label_studio_config
 from ._attributions import attributions_json, brat_ann, said_by
 from ._catalog import ATTRIBUTION_FORMATS, FORMATS, get_format
 from ._csv import CSV_COLUMNS
 from ._highlight import Segment, segments
 from ._html import render_html, report_context
+from ._inception import cas_json
 from ._json import analysis_json, stored_json
 from ._lines import semeval_lines, si_lines
 from ._record import Record, Stored
@@ -33,7 +39,10 @@ __all__ = [
     "ATTRIBUTION_FORMATS",
     "CSV_COLUMNS",
     "FORMATS",
+    "IMPORT_FORMATS",
+    "Article",
     "Format",
+    "Imported",
     "Record",
     "Registry",
     "Segment",
@@ -42,7 +51,10 @@ __all__ = [
     "analysis_json",
     "attributions_json",
     "brat_ann",
+    "cas_json",
     "get_format",
+    "import_annotations",
+    "label_studio_config",
     "print_analysis",
     "render_html",
     "render_terminal",
@@ -52,4 +64,6 @@ __all__ = [
     "semeval_lines",
     "si_lines",
     "stored_json",
+    "technique_ann",
+    "write_texts",
 ]

@@ -133,15 +133,26 @@ def brat_writer(target: Target) -> Callable[[Record], None]:
 
 def brat_folder(record: Record, folder: Path) -> list[Path]:
     """Write ``<stem>.ann`` and the analyzed text as ``<stem>.txt`` into ``folder``, as brat
-    and PolNeAR keep them. An existing ``<stem>.txt`` is left alone when it holds that
-    text already (the input itself, say).
+    and PolNeAR keep them (see :func:`write_ann`).
+
+    Raises:
+        InputError: when ``<stem>.txt`` exists with other text, before anything is written.
+    """
+    return write_ann(record, folder, Path(record.source).stem, brat_ann)
+
+
+def write_ann(
+    record: Record, folder: Path, stem: str, ann: Callable[[Analysis, str], str]
+) -> list[Path]:
+    """Write ``ann(analysis, source)`` as ``<stem>.ann`` and the analyzed text as
+    ``<stem>.txt`` into ``folder``. An existing ``<stem>.txt`` is left alone when it holds
+    that text already (the input itself, say).
 
     Raises:
         InputError: when ``<stem>.txt`` exists with other text (the offsets would not
             fit it), before anything is written.
     """
-    stem = Path(record.source).stem
-    ann, txt = folder / f"{stem}.ann", folder / f"{stem}.txt"
+    ann_path, txt = folder / f"{stem}.ann", folder / f"{stem}.txt"
     text = record.analysis.text
     same = txt.is_file() and txt.read_bytes() == text.encode("utf-8")
     if txt.exists() and not same:
@@ -149,8 +160,8 @@ def brat_folder(record: Record, folder: Path) -> list[Path]:
             f"{txt}: exists and is not the analyzed text of {record.source}; "
             "write the brat files into another folder"
         )
-    content = brat_ann(record.analysis, record.source)
+    content = ann(record.analysis, record.source)
     if not same:
         txt.write_text(text, encoding="utf-8", newline="")
-    ann.write_text(content, encoding="utf-8", newline="")
-    return [ann, txt]
+    ann_path.write_text(content, encoding="utf-8", newline="")
+    return [ann_path, txt]

@@ -10,10 +10,13 @@ article, whatever its techniques.
 
 from __future__ import annotations
 
+from ._annotation_brat import technique_brat_folder, technique_brat_writer
+from ._annotations import doccano_writer, label_studio_writer
 from ._attributions import brat_folder, brat_writer
 from ._attributions import json_writer as attributions_json_writer
 from ._csv import csv_writer
 from ._html import html_folder, html_writer
+from ._inception import inception_folder, inception_writer
 from ._json import json_writer, jsonl_writer
 from ._lines import semeval_writer, si_writer
 from ._record import Record
@@ -78,6 +81,40 @@ FORMATS: Registry[Record] = Registry(
             html_writer,
             commands=("analyze",),
             folder=html_folder,
+        ),
+        Format(
+            "label-studio",
+            "application/json",
+            "json",
+            "Label Studio tasks: text and spans as a prediction (labelling config beside it).",
+            label_studio_writer,
+            commands=("analyze", "export"),
+        ),
+        Format(
+            "doccano",
+            "application/x-ndjson",
+            "jsonl",
+            "doccano sequence labelling, an article a line: text, label [start, end, technique].",
+            doccano_writer,
+            commands=("analyze", "export"),
+        ),
+        Format(
+            "brat",
+            "text/plain",
+            "ann",
+            "brat standoff, a .ann of T lines per article beside its .txt (a folder).",
+            technique_brat_writer,
+            commands=("analyze", "export"),
+            folder=technique_brat_folder,
+        ),
+        Format(
+            "inception",
+            "application/json",
+            "json",
+            "UIMA CAS JSON for INCEpTION: a webanno.custom.Propaganda span per span.",
+            inception_writer,
+            commands=("analyze", "export"),
+            folder=inception_folder,
         ),
     ]
 )

@@ -13,6 +13,10 @@ large the store. The formats are those of :data:`spinscope._formats.FORMATS` tha
   confidence, fragment (the span's text). Articles without spans have no rows.
 * ``semeval``: ``article_id<TAB>technique<TAB>start<TAB>end`` lines of SemEval-2020
   Task 11 (technique classification), as ``spinscope analyze -f semeval`` writes them.
+* the annotation-tool formats, for a person to correct (``spinscope import`` reads them
+  back): ``label-studio`` (a JSON list of tasks; a file, with its labelling config
+  beside it), ``doccano`` (JSONL), and, into the folder ``-o DIR`` (:func:`write_folder`),
+  ``brat`` (``.ann`` and ``.txt`` per article) and ``inception`` (UIMA CAS JSON each).
 """
 
 from __future__ import annotations
@@ -124,6 +128,34 @@ def write_rows(
     return count
 
 
+def write_folder(rows: Iterable[AnalysisRow], fmt: str, output: Path | None) -> ExportCount:
+    """Write ``rows`` into the folder ``output`` in a format with a folder form (``brat``:
+    a ``.ann`` and a ``.txt`` per article; ``inception``: a ``.json`` each), as they come.
+
+    Raises:
+        InputError: without ``output``, or when it cannot be made.
+
+    Example:
+        >>> write_folder([], "brat", None)
+        Traceback (most recent call last):
+        ...
+        spinscope._errors.InputError: --format brat writes files per article: give -o DIR
+    """
+    folder = get_format(fmt, "export").folder
+    if folder is None or output is None:
+        raise InputError(f"--format {fmt} writes files per article: give -o DIR")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot make the folder ({exc.strerror})") from None
+    count = ExportCount()
+    for row in rows:
+        count.articles += 1
+        count.spans += len(row.spans)
+        folder(record_of(row), output)
+    return count
+
+
 def export(
     store: Store,
     filters: Filters,
@@ -138,7 +170,8 @@ def export(
     export never leaves a truncated file that looks finished.
 
     Raises:
-        InputError: for an unknown format, or when ``output`` cannot be written.
+        InputError: for an unknown format, or when ``output`` cannot be written (or is
+            missing, for a format with a folder form).
 
     Example:
         >>> import io, contextlib
@@ -150,8 +183,10 @@ def export(
     """
     from .._store import iter_analyses
 
-    get_format(fmt, "export")
+    folder = get_format(fmt, "export").folder
     rows = iter_analyses(store, filters)
+    if folder is not None:
+        return write_folder(rows, fmt, output)
     if output is None:
         return write_rows(rows, fmt, sys.stdout, with_text)
     partial = output.with_name(output.name + ".part")
