@@ -113,7 +113,7 @@ def render_terminal(analysis: Analysis, title: str, plain: bool = False) -> Rend
     from rich.rule import Rule
     from rich.text import Text
 
-    parts: list[RenderableType] = [Rule(title), article_text(analysis, plain), Text()]
+    parts: list[RenderableType] = [Rule(Text(title)), article_text(analysis, plain), Text()]
     if analysis.spans:
         parts += [legend(analysis), Text(), fragments(analysis), Text(), sentence_table(analysis)]
     for w in analysis.warnings:
@@ -134,7 +134,7 @@ def text_writer(target: Target) -> Callable[[Record], None]:
     else:
         from rich.console import Console
 
-        console = Console(file=target.stream, width=100, soft_wrap=False)
+        console = Console(file=target.stream, width=100, soft_wrap=False, markup=False)
 
     def write(record: Record) -> None:
         print_analysis(console, record.analysis, record.source)
