@@ -47,12 +47,15 @@ def test_every_format_has_a_unique_name_and_a_media_type() -> None:
 
 
 def test_commands_list_their_formats_in_order() -> None:
-    assert FORMATS.names("analyze") == ["text", "json", "semeval", "si", "html"]
-    assert FORMATS.names("export") == ["jsonl", "csv", "semeval"]
+    tools = ["label-studio", "doccano", "brat", "inception"]
+    assert FORMATS.names("analyze") == ["text", "json", "semeval", "si", "html", *tools]
+    assert FORMATS.names("export") == ["jsonl", "csv", "semeval", *tools]
 
 
 def test_an_unknown_name_is_an_input_error_naming_the_formats() -> None:
-    with pytest.raises(InputError, match=r"use one of jsonl, csv, semeval$"):
+    with pytest.raises(
+        InputError, match=r"use one of jsonl, csv, semeval, label-studio, doccano, brat, inception$"
+    ):
         get_format("html", "export")
     assert get_format("html").name == "html"
 

@@ -13,6 +13,7 @@ from ._batch import batch
 from ._classify import classify
 from ._evaluate import evaluate
 from ._export import export
+from ._import import import_
 from ._report import report
 from ._serve import serve
 from ._techniques import techniques
@@ -38,10 +39,12 @@ COMMANDS = (
     serve,
     report,
     export,
+    import_,
 )
 
 for command in COMMANDS:
-    app.command(name=command.__name__)(handle_errors(command))
+    # ``import_``: a command may not be called by a Python keyword.
+    app.command(name=command.__name__.rstrip("_"))(handle_errors(command))
 
 
 def main() -> None:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ._record import Record
 from ._registry import Target
 
 OWN_VOICE = "the article's own voice"
+_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def said_by(span: Span) -> str:
@@ -71,8 +73,9 @@ def attributions_json(source: str, analysis: Analysis) -> dict[str, Any]:
 
 def _text_bound(ident: int, role: str, fragments: list[tuple[int, int]], text: str) -> str:
     where = ";".join(f"{s} {e}" for s, e in fragments)
-    # A line break inside a span is written as a space, so each T line stays one line.
-    words = " ".join(text[s:e].replace("\r", " ").replace("\n", " ") for s, e in fragments)
+    # A line break inside a span is written as a space, so each T line stays one line,
+    # also to readers that split lines as str.splitlines does (U+0085, U+2028, ...).
+    words = " ".join(_LINE_BREAK.sub(" ", text[s:e]) for s, e in fragments)
     return f"T{ident}\t{role} {where}\t{words}"
 
 
