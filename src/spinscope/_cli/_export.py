@@ -26,7 +26,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="jsonl (an article a line), csv (a span a row) or semeval (TC lines).",
+            help=_util.or_list(FORMATS.names("export")) + " (brat and inception: -o DIR).",
         ),
     ] = JSONL,
     output: Annotated[
