@@ -270,6 +270,9 @@ def test_dashboard_json_is_the_report(client: TestClient, store: Store, query: s
         "by_month",
         "coverage_by_source",
         "top_articles",
+        "voice_by_source",
+        "voice_by_month",
+        "speakers",
     }
 
 

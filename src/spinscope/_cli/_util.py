@@ -64,7 +64,10 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SpinscopeError as exc:
-            Console(stderr=True, markup=False).print(error_text(str(exc)), highlight=False)
+            # One line whatever the width, so the message can be grepped and copied whole.
+            Console(stderr=True, markup=False, soft_wrap=True).print(
+                error_text(str(exc)), highlight=False
+            )
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

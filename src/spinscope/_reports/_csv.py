@@ -5,7 +5,13 @@ holds every section, one row per figure, with a ``section`` column and the union
 sections' columns (empty where a column does not apply), so one ``read_csv`` and a filter
 on ``section`` gives any table. A folder (``-o DIR/``) gets one plain CSV per section
 (``overview.csv``, ``techniques.csv``, ``by_source.csv``, ``by_month.csv``,
-``coverage_by_source.csv``, ``top_articles.csv``) with only that section's columns.
+``coverage_by_source.csv``, ``top_articles.csv``, ``voice_by_source.csv``,
+``voice_by_month.csv``, ``speakers.csv``) with only that section's columns.
+
+The voice sections have a row per source (or month) and voice (``author``, ``attributed``
+or ``unknown``); ``share`` is of that source's flagged characters, summed over spans. The
+speakers section ranks named speakers by spans in their quotes, with spans per technique
+as ``technique:n`` joined by ``;`` in ``techniques``.
 
 Shares are fractions (0-1) rounded to 6 places; techniques are SemEval labels, with their
 readable titles in ``technique_title``; the overview section is ``metric,value`` pairs.
@@ -43,6 +49,9 @@ SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
         "coverage",
         "spans",
     ),
+    "voice_by_source": ("source", "voice", "spans", "chars", "articles", "share"),
+    "voice_by_month": ("month", "voice", "spans", "chars", "articles", "share"),
+    "speakers": ("rank", "speaker", "spans", "chars", "articles", "techniques"),
 }
 TIDY_COLUMNS: tuple[str, ...] = (
     "section",
@@ -63,6 +72,9 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "coverage",
     "metric",
     "value",
+    "voice",
+    "speaker",
+    "techniques",
 )
 
 
@@ -124,6 +136,24 @@ def section_rows(report: Report) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "coverage_by_source", dict(r)
     for i, r in enumerate(report.top, 1):
         yield "top_articles", {**r, "rank": i, "spans": r["n_spans"]}
+    for section, rows in (
+        ("voice_by_source", report.voice_sources),
+        ("voice_by_month", report.voice_months),
+    ):
+        for r in rows:
+            yield section, dict(r)
+    for i, r in enumerate(report.speakers, 1):
+        yield "speakers", {**r, "rank": i, "techniques": techniques_cell(r["techniques"])}
+
+
+def techniques_cell(counts: dict[str, int]) -> str:
+    """Spans per technique in one cell, most first.
+
+    Example:
+        >>> techniques_cell({"Loaded_Language": 3, "Doubt": 1})
+        'Loaded_Language:3;Doubt:1'
+    """
+    return ";".join(f"{t}:{n}" for t, n in counts.items())
 
 
 def write_csv(report: Report, out: TextIO) -> int:

@@ -1,4 +1,5 @@
-"""``spinscope report -f table``: every section of a :class:`Report` as terminal tables."""
+"""``spinscope report -f table``: every section of a :class:`Report` as terminal tables
+(the voice and speaker sections are in :mod:`._voices`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ._tables import (
     techniques_table,
     top_table,
 )
+from ._voices import print_voices
 
 if TYPE_CHECKING:
     from .._store import Report
@@ -98,3 +100,4 @@ def print_report(report: Report, console: Console) -> None:
     if report.top:
         _heading(console, "Most propagandistic articles")
         console.print(top_table(report))
+    print_voices(report, console)

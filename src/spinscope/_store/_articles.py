@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from .._pipeline import Analysis, Span, build_analysis
+from .._pipeline import Analysis, build_analysis
 from ._filters import Filters, analysis_where, select_rows, source_name
-from ._records import ArticleRecord, clean
+from ._records import ArticleRecord, clean, stored_attributions, stored_span
 from ._schema import analyses, articles, spans, technique_counts
 from ._store import Store
 
@@ -32,7 +32,11 @@ class StoredAnalysis:
 
 def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAnalysis | None:
     """The article stored under ``key`` with its analysis by ``model_id`` (the latest one
-    when ``None``); ``None`` when there is no such article or analysis."""
+    when ``None``); ``None`` when there is no such article or analysis.
+
+    Spans come back with their voice when it was stored (see :func:`stored_span`); the
+    analysis's ``attributions`` are then the rebuilt ones, else ``None``.
+    """
     with store.engine.connect() as conn:
         q = (
             select(
@@ -54,14 +58,15 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
         row = conn.execute(q).first()
         if row is None:
             return None
-        found = [
-            Span(s.start, s.end, s.technique, s.confidence)
-            for s in conn.execute(select(spans).where(spans.c.analysis_id == row.analysis_id))
-        ]
+        stored = conn.execute(select(spans).where(spans.c.analysis_id == row.analysis_id)).all()
+    found = [
+        stored_span(row.text, s.start, s.end, s.technique, s.confidence, s.voice, s.speaker, s.cue)
+        for s in stored
+    ]
+    said = stored_attributions(found, [s.voice for s in stored])
     record = ArticleRecord(row.key, row.text, row.title, row.source, row.url, row.published)
-    analysis = build_analysis(
-        row.text, found, row.model_id, row.threshold, json.loads(row.warnings)
-    )
+    warnings = json.loads(row.warnings)
+    analysis = build_analysis(row.text, found, row.model_id, row.threshold, warnings, (), said)
     return StoredAnalysis(record, analysis, row.created_at, row.run_id)
 
 

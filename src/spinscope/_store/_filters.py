@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 from .._errors import InputError
 from .._techniques import get_technique
 from ._records import clean, clean_optional
-from ._schema import analyses, technique_counts
+from ._schema import analyses, spans, technique_counts
 from ._store import Store
 
 UNKNOWN_SOURCE = "(unknown)"
@@ -145,6 +145,14 @@ def analysis_where(f: Filters) -> list[Any]:
         cond.append(
             exists().where(and_(t.c.analysis_id == analyses.c.id, t.c.technique.in_(f.techniques)))
         )
+    return cond
+
+
+def span_where(f: Filters) -> list[Any]:
+    """The conditions on ``spans`` joined to their ``analyses`` that ``f`` keeps."""
+    cond = _where(analyses, f)
+    if f.techniques:
+        cond.append(spans.c.technique.in_(f.techniques))
     return cond
 
 

@@ -1,6 +1,6 @@
 """The questions of ``spinscope report`` and the dashboard: technique counts and shares,
-per source and month, coverage per source, the most propagandistic articles, and an
-overview of what the store holds.
+per source and month, coverage per source, the most propagandistic articles, an overview
+of what the store holds, and (from :mod:`._voices`) whose voice the flagged text is.
 
 Counts come from the ``technique_counts`` rollup and article figures from ``analyses``
 (which carries copies of source and date), so no report query joins large tables.
@@ -8,7 +8,7 @@ Counts come from the ``technique_counts`` rollup and article figures from ``anal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ._filters import Filters, analysis_where, count_where, resolve, select_rows, source_name
 from ._schema import analyses, articles, runs, technique_counts
 from ._store import Store
+from ._voices import top_speakers, voice_by_month, voice_by_source, voices_known
 
 
 def technique_totals(store: Store, f: Filters) -> list[dict[str, Any]]:
@@ -175,6 +176,14 @@ class Report:
     months: list[dict[str, Any]]
     coverage: list[dict[str, Any]]
     top: list[dict[str, Any]]
+    voice_sources: list[dict[str, Any]] = field(default_factory=list)
+    voice_months: list[dict[str, Any]] = field(default_factory=list)
+    speakers: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def voices_known(self) -> bool:
+        """Whether any flagged span's voice is known (a model with an attribution head)."""
+        return voices_known(self.voice_sources)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,11 +194,14 @@ class Report:
             "by_month": self.months,
             "coverage_by_source": self.coverage,
             "top_articles": self.top,
+            "voice_by_source": self.voice_sources,
+            "voice_by_month": self.voice_months,
+            "speakers": self.speakers,
         }
 
 
 def build_report(store: Store, filters: Filters, top: int = 10) -> Report:
-    """All report sections for ``filters``.
+    """All report sections for ``filters``; ``top`` is how many articles and speakers.
 
     Example:
         >>> r = build_report(Store.open("sqlite://"), Filters())
@@ -205,4 +217,7 @@ def build_report(store: Store, filters: Filters, top: int = 10) -> Report:
         by_month(store, f),
         source_coverage(store, f),
         top_articles(store, f, top),
+        voice_by_source(store, f),
+        voice_by_month(store, f),
+        top_speakers(store, f, top),
     )

@@ -5,9 +5,10 @@ query parameter passes through.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .._pipeline import Analysis
+from .._pipeline import Analysis, Span, Statement
 
 # PostgreSQL refuses NUL in text ("PostgreSQL text fields cannot contain NUL"), and SQLite's
 # text functions stop at it; U+FFFD keeps the length, so span offsets stay right.
@@ -69,3 +70,48 @@ class Failure:
     location: str
     reason: str
     key: str | None = None
+
+
+def stored_span(
+    text: str,
+    start: int,
+    end: int,
+    technique: str,
+    confidence: float,
+    voice: str | None = None,
+    speaker: str | None = None,
+    cue: str | None = None,
+) -> Span:
+    """A span read back from the store, with its voice as stored.
+
+    The store keeps who says a span and the cue, not where the attribution's source and
+    cue are, so an attributed span's attribution is rebuilt with the span itself as its
+    content and no offsets for source and cue.
+
+    Example:
+        >>> s = stored_span("He lies.", 3, 7, "Doubt", 0.5, "attributed", "Ann Lee", "said")
+        >>> s.voice, s.speaker, s.cue, s.attribution.content
+        ('attributed', 'Ann Lee', 'said', ((3, 7),))
+    """
+    if voice != "attributed":
+        return Span(start, end, technique, confidence)
+    said = Statement(((start, end),), None, None, speaker, text[start:end], cue)
+    return Span(start, end, technique, confidence, said)
+
+
+def stored_attributions(
+    found: Sequence[Span], voices: Sequence[str | None]
+) -> tuple[Statement, ...] | None:
+    """The attributions of a stored analysis with spans ``found`` whose stored voices are
+    ``voices``: ``None`` (voice unknown) when none was stored, else the rebuilt ones.
+
+    Example:
+        >>> stored_attributions([Span(0, 4, "Doubt", 0.5)], [None]) is None
+        True
+        >>> stored_attributions([Span(0, 4, "Doubt", 0.5)], ["author"])
+        ()
+    """
+    if all(v is None for v in voices):
+        return None
+    said = dict.fromkeys(s.attribution for s in found if s.attribution is not None)
+    return tuple(sorted(said, key=lambda st: st.content))

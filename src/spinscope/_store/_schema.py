@@ -32,6 +32,9 @@ from sqlalchemy import (
 metadata = MetaData()
 # The longest article key (an input's id) the store holds.
 KEY_CHARS = 512
+# The longest speaker name and cue the store holds (longer ones are cut): the speaker is
+# in an index, whose entries PostgreSQL limits to about 2,700 bytes.
+NAME_CHARS = 256
 
 schema_migrations = Table(
     "schema_migrations",
@@ -109,6 +112,12 @@ spans = Table(
     Column("end", Integer, nullable=False),
     Column("technique", String(64), nullable=False),
     Column("confidence", Float, nullable=False),
+    # Added by migration 5: whose words the span is ("author" or "attributed"), who says
+    # them and the reporting verb. NULL when unknown: stored before migration 5, or by a
+    # model without an attribution head.
+    Column("voice", String(16)),
+    Column("speaker", String(NAME_CHARS)),
+    Column("cue", String(NAME_CHARS)),
     Index("ix_spans_analysis", "analysis_id"),
 )
 
@@ -180,6 +189,20 @@ def _ddl(conn: Connection, statements: tuple[str, ...]) -> None:
         conn.execute(text(statement))
 
 
+def _add_columns(conn: Connection, table: str, columns: tuple[tuple[str, str], ...]) -> None:
+    # A store created since the migration exists got the columns from the table object in
+    # migration 1; only older stores lack them (SQLite has no ADD COLUMN IF NOT EXISTS).
+    present = {c["name"] for c in inspect(conn).get_columns(table)}
+    _ddl(
+        conn,
+        tuple(
+            f"ALTER TABLE {table} ADD COLUMN {name} {kind}"
+            for name, kind in columns
+            if name not in present
+        ),
+    )
+
+
 def _create_v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=V1_TABLES)
     _ddl(conn, V1_INDEXES)
@@ -224,17 +247,26 @@ RUN_OWNER_COLUMNS = (("pid", "INTEGER"), ("host", "VARCHAR(255)"))
 
 
 def _add_run_owner(conn: Connection) -> None:
-    # A store created since this migration exists got the columns from the table object in
-    # migration 1; only older stores lack them (SQLite has no ADD COLUMN IF NOT EXISTS).
-    present = {c["name"] for c in inspect(conn).get_columns("runs")}
-    _ddl(
-        conn,
-        tuple(
-            f"ALTER TABLE runs ADD COLUMN {name} {kind}"
-            for name, kind in RUN_OWNER_COLUMNS
-            if name not in present
-        ),
-    )
+    _add_columns(conn, "runs", RUN_OWNER_COLUMNS)
+
+
+SPAN_VOICE_COLUMNS = (
+    ("voice", "VARCHAR(16)"),
+    ("speaker", f"VARCHAR({NAME_CHARS})"),
+    ("cue", f"VARCHAR({NAME_CHARS})"),
+)
+# Migration 5: the voice and speaker questions read spans by analysis; this index answers
+# them without reading the table ("end" is quoted: a reserved word in both databases).
+V5_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_spans_voice ON spans"
+    ' (analysis_id, voice, speaker, technique, start, "end")',
+)
+
+
+def _add_span_voice(conn: Connection) -> None:
+    # No backfill: what the model would have said of older spans is unknown (NULL).
+    _add_columns(conn, "spans", SPAN_VOICE_COLUMNS)
+    _ddl(conn, V5_INDEXES)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -242,5 +274,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "technique_counts for fast reports, backfilled from spans", _add_technique_counts),
     Migration(3, "covering indexes for report queries", _covering_indexes),
     Migration(4, "runs.pid and runs.host, to mark runs whose process is gone", _add_run_owner),
+    Migration(5, "spans.voice, speaker and cue, with an index for voice reports", _add_span_voice),
 )
 LATEST = MIGRATIONS[-1].version

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select
 
-from .._pipeline import Span
+from .._pipeline import Span, Statement
 from ._filters import Filters, analysis_where, resolve
-from ._records import ArticleRecord
+from ._records import ArticleRecord, stored_attributions, stored_span
 from ._schema import analyses, articles, spans
 from ._store import Store
 
@@ -26,7 +26,9 @@ class AnalysisRow:
     """One stored analysis as exported: the article, the stored figures and its spans.
 
     ``score`` and ``coverage`` are the article-level figures as stored, even when a
-    technique filter keeps only some of ``spans``.
+    technique filter keeps only some of ``spans``. ``attributions`` is ``None`` when the
+    spans' voices are unknown, else the attributions rebuilt from them (see
+    :func:`~._records.stored_span`), for an ``Analysis`` that shows each span's voice.
     """
 
     article: ArticleRecord
@@ -36,6 +38,7 @@ class AnalysisRow:
     coverage: float
     created_at: str
     spans: tuple[Span, ...]
+    attributions: tuple[Statement, ...] | None = None
 
 
 def iter_analyses(
@@ -63,6 +66,8 @@ def iter_analyses(
             found = _spans_of(conn, [r.id for r in page], f.techniques)
         for r in page:
             record = ArticleRecord(r.key, r.text, r.title, r.source, r.url, r.published)
+            rows = found.get(r.id, [])
+            kept = tuple(stored_span(r.text, *s) for s in rows)
             yield AnalysisRow(
                 record,
                 r.model_id,
@@ -70,7 +75,8 @@ def iter_analyses(
                 r.score,
                 r.coverage,
                 r.created_at,
-                tuple(found.get(r.id, ())),
+                kept,
+                stored_attributions(kept, [s[4] for s in rows]),
             )
         if len(page) < page_size:
             return
@@ -102,9 +108,13 @@ def _page(f: Filters, after: int, size: int) -> Select[Any]:
     )
 
 
+# A stored span: start, end, technique, confidence, voice, speaker, cue.
+SpanRow = tuple[int, int, str, float, str | None, str | None, str | None]
+
+
 def _spans_of(
     conn: Connection, ids: Sequence[int], techniques: tuple[str, ...]
-) -> dict[int, list[Span]]:
+) -> dict[int, list[SpanRow]]:
     """The spans of the analyses ``ids`` (of ``techniques`` only, when given), in order."""
     q = (
         select(
@@ -113,13 +123,18 @@ def _spans_of(
             spans.c.end,
             spans.c.technique,
             spans.c.confidence,
+            spans.c.voice,
+            spans.c.speaker,
+            spans.c.cue,
         )
         .where(spans.c.analysis_id.in_(ids))
         .order_by(spans.c.analysis_id, spans.c.start, spans.c.end, spans.c.technique)
     )
     if techniques:
         q = q.where(spans.c.technique.in_(techniques))
-    found: dict[int, list[Span]] = {}
+    found: dict[int, list[SpanRow]] = {}
     for s in conn.execute(q):
-        found.setdefault(s.analysis_id, []).append(Span(s.start, s.end, s.technique, s.confidence))
+        found.setdefault(s.analysis_id, []).append(
+            (s.start, s.end, s.technique, s.confidence, s.voice, s.speaker, s.cue)
+        )
     return found

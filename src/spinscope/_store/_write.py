@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .._pipeline import Analysis
+from .._pipeline import Analysis, Span
 from ._records import ArticleRecord, Result, clean, clean_optional
-from ._schema import analyses, articles, spans, technique_counts
+from ._schema import NAME_CHARS, analyses, articles, spans, technique_counts
 
 # The stored article a new analysis refers to: id, source, published, n_chars.
 Stored = Row[int, str | None, str | None, int]
@@ -88,8 +88,27 @@ def _save_article(conn: Connection, a: ArticleRecord) -> Stored:
     ).one()
 
 
+def _name(value: str | None) -> str | None:
+    return None if value is None else clean(value)[:NAME_CHARS]
+
+
+def voice_columns(span: Span, known: bool) -> dict[str, str | None]:
+    """The stored ``voice``, ``speaker`` and ``cue`` of ``span``; all ``None`` unless
+    ``known`` (the analysis comes from a model with an attribution head).
+
+    Example:
+        >>> voice_columns(Span(0, 4, "Doubt", 0.5), True)
+        {'voice': 'author', 'speaker': None, 'cue': None}
+    """
+    if not known:
+        return {"voice": None, "speaker": None, "cue": None}
+    return {"voice": span.voice, "speaker": _name(span.speaker), "cue": _name(span.cue)}
+
+
 def _save_spans(conn: Connection, analysis_id: int, an: Analysis, article: Stored) -> None:
-    """The spans of ``an`` and their count and length per technique."""
+    """The spans of ``an`` (with their voice when the model looked for it) and their count
+    and length per technique."""
+    known = an.attributions is not None
     conn.execute(
         insert(spans),
         [
@@ -99,6 +118,7 @@ def _save_spans(conn: Connection, analysis_id: int, an: Analysis, article: Store
                 "end": s.end,
                 "technique": clean(s.technique),
                 "confidence": s.confidence,
+                **voice_columns(s, known),
             }
             for s in an.spans
         ],

@@ -103,8 +103,17 @@ def pager(page: dict[str, Any], base: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def article_json(found: StoredAnalysis) -> dict[str, Any]:
-    """The JSON of a stored article: where it came from, and its analysis."""
+    """The JSON of a stored article: where it came from, and its analysis.
+
+    Each span has its ``voice``, ``speaker`` and ``cue`` when they were stored; the
+    attributions' offsets are not stored, so ``attributions`` and each span's
+    ``attribution`` are left out rather than shown rebuilt.
+    """
     a = found.article
+    analysis = found.analysis.to_dict()
+    analysis.pop("attributions", None)
+    for span in analysis["spans"]:
+        span.pop("attribution", None)
     return {
         "key": a.key,
         "title": a.title,
@@ -113,7 +122,7 @@ def article_json(found: StoredAnalysis) -> dict[str, Any]:
         "published": a.published,
         "created_at": found.created_at,
         "run_id": found.run_id,
-        "analysis": found.analysis.to_dict(),
+        "analysis": analysis,
     }
 
 

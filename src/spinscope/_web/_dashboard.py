@@ -3,7 +3,7 @@ the report of ``spinscope report`` (``Report.to_dict()``) drawn as charts by
 ``static/dashboard.js``.
 
 Query: ``source`` and ``technique`` (repeatable), ``from``, ``to``, ``model``, and ``top``
-(how many of the most propagandistic articles, 1-100, default 10).
+(how many of the most propagandistic articles and of the speakers, 1-100, default 10).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def dashboard_api(request: Request, store: StoreDep) -> dict[str, Any] | JSONRes
     """The report of ``spinscope report`` for the filters (``Report.to_dict()``).
 
     Query: ``source`` and ``technique`` (repeatable), ``from``, ``to``, ``model``, and
-    ``top`` (how many of the most propagandistic articles, 1-100, default 10).
+    ``top`` (how many of the most propagandistic articles and of the speakers, 1-100,
+    default 10).
     """
     if store is None:
         return no_store_json()

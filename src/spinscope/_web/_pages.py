@@ -24,6 +24,7 @@ ASSETS = {
     "article.js": "text/javascript",
     "charts.js": "text/javascript",
     "dashboard.js": "text/javascript",
+    "voices.js": "text/javascript",
     "favicon.svg": "image/svg+xml",
 }
 

@@ -10,7 +10,7 @@ const MAX_SOURCES = 12;
 // on one technique draws that one, however rare.
 const MAX_LINES = 6;
 const LABELS = { source: 'Source', technique: 'Technique', from: 'From', to: 'To', model: 'Model' };
-const board = { report: null, techniques: {}, modes: { sources: 'share', months: 'spans' }, ticket: 0 };
+const board = { report: null, techniques: {}, modes: { sources: 'share', months: 'spans', voices: 'source' }, ticket: 0 };
 
 const techniquesReady = fetch('/api/techniques').then((r) => r.json()).then((list) => {
   list.forEach((t) => { board.techniques[t.name] = t; });
@@ -379,6 +379,8 @@ function drawAll() {
   drawSources(r);
   drawMonths(r);
   drawTop(r);
+  drawVoices(r);
+  drawSpeakers(r);
   document.body.dataset.drawn = r ? 'report' : 'none';
 }
 

@@ -2,7 +2,9 @@
 // of stored articles (article.js): the slider, the legend filters, the sentence scores and
 // the summary are recomputed here without a new request. Set state.analysis (the JSON of
 // Analysis.to_dict()), then call render().
-// Article text is only ever inserted with textContent, never as HTML.
+// Article text is only ever inserted with textContent, never as HTML. Spans of a model with
+// an attribution head carry voice, speaker and cue: the tooltip says who speaks, and the
+// "only the article's own voice" toggle hides quoted fragments like the slider hides weak ones.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -22,9 +24,27 @@ function setStatus(message, isError) {
   $('status').className = isError ? 'error' : '';
 }
 
+// Whether the spans say whose voice they are (the model has an attribution head).
+function hasVoices() {
+  return state.analysis.spans.some((s) => 'voice' in s);
+}
+
+function ownVoiceOnly() {
+  return hasVoices() && $('own-voice').checked;
+}
+
 function aboveThreshold() {
   const threshold = Number($('threshold').value);
-  return state.analysis.spans.filter((s) => s.confidence >= threshold);
+  const own = ownVoiceOnly();
+  return state.analysis.spans.filter((s) => s.confidence >= threshold && (!own || s.voice === 'author'));
+}
+
+// A span's voice in plain words, as the terminal view and the HTML report say it.
+function saidBy(s) {
+  if (!('voice' in s)) return '';
+  if (s.voice !== 'attributed') return "the article's own voice";
+  const who = s.speaker ? 'said by ' + s.speaker : 'attributed to an unnamed source';
+  return s.cue ? `${who} (“${s.cue}”)` : who;
 }
 
 function visibleSpans() {
@@ -66,7 +86,7 @@ function renderArticle(spans) {
     mark.dataset.start = seg.start;
     mark.style.backgroundColor = color(ordered[0].technique) + '38';
     mark.style.boxShadow = ordered.map((s, i) => `inset 0 -${3 * (i + 1)}px 0 ${color(s.technique)}`).join(', ');
-    mark.setAttribute('aria-label', chunk + ': ' + ordered.map((s) => s.title).join(', '));
+    mark.setAttribute('aria-label', chunk + ': ' + ordered.map((s) => [s.title, saidBy(s)].filter(Boolean).join(', ')).join('; '));
     mark.setAttribute('aria-describedby', 'tooltip');
     mark.addEventListener('mouseenter', () => showTip(mark, ordered));
     mark.addEventListener('focus', () => showTip(mark, ordered));
@@ -93,6 +113,13 @@ function showTip(mark, spans) {
     fragment.className = 'fragment';
     fragment.textContent = '“' + s.text + '”';
     tip.append(head, definition, fragment);
+    const voice = saidBy(s);
+    if (voice) {
+      const said = document.createElement('p');
+      said.className = 'voice';
+      said.textContent = voice.charAt(0).toUpperCase() + voice.slice(1) + '.';
+      tip.append(said);
+    }
   });
   const box = mark.getBoundingClientRect();
   tip.hidden = false;
@@ -192,8 +219,19 @@ function summary(spans, scored) {
   };
 }
 
+function showVoiceToggle() {
+  const voiced = hasVoices();
+  $('voice-filter').hidden = !voiced;
+  if (!voiced) return;
+  const threshold = Number($('threshold').value);
+  const shown = state.analysis.spans.filter((s) => s.confidence >= threshold);
+  const own = shown.filter((s) => s.voice === 'author').length;
+  $('own-voice-count').textContent = `(${own} of ${shown.length} fragments)`;
+}
+
 function render() {
   showThreshold();
+  showVoiceToggle();
   const spans = visibleSpans();
   const scored = sentenceScores(spans);
   const s = summary(spans, scored);
@@ -206,3 +244,4 @@ function render() {
 }
 
 $('threshold').addEventListener('input', () => { if (state.analysis) render(); else showThreshold(); });
+$('own-voice').addEventListener('change', () => { if (state.analysis) render(); });
