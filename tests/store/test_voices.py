@@ -150,3 +150,19 @@ def test_migration_5_gives_an_older_store_the_voice_columns(db_url: str) -> None
     assert {"voice", "speaker", "cue"} <= columns
     assert "ix_spans_voice" in {i["name"] for i in inspect(store.engine).get_indexes("spans")}
     store.close()
+
+
+def test_jsonl_export_shows_voices_only_when_they_are_known(store: Store) -> None:
+    import io
+    import json
+
+    from spinscope._reports import write_rows
+
+    saved(store, "voiced", True)
+    saved(store, "plain", False)
+    out = io.StringIO()
+    write_rows(iter_analyses(store, Filters()), "jsonl", out, with_text=False)
+    docs = {d["key"]: d for d in map(json.loads, out.getvalue().splitlines())}
+    assert [s["speaker"] for s in docs["voiced"]["spans"]] == ["mayor", "mayor", None]
+    assert [s["voice"] for s in docs["voiced"]["spans"]][-1] == "author"
+    assert all("voice" not in s for s in docs["plain"]["spans"])

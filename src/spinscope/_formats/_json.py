@@ -56,6 +56,12 @@ def stored_json(record: Record, with_text: bool = True) -> dict[str, Any]:
                 "technique": s.technique,
                 "confidence": round(s.confidence, 4),
                 "text": a.text[s.start : s.end],
+                # Voices are known only when the analysing model had an attribution head.
+                **(
+                    {"voice": s.voice, "speaker": s.speaker, "cue": s.cue}
+                    if a.attributions is not None
+                    else {}
+                ),
             }
             for s in a.spans
         ],

@@ -93,7 +93,9 @@ def record_of(row: AnalysisRow) -> Record:
     a = row.article
     counts = dict(Counter(s.technique for s in row.spans).most_common())
     summary = Summary(row.score, row.coverage, counts)
-    analysis = Analysis(a.text, row.spans, (), summary, row.model_id, row.threshold)
+    analysis = Analysis(
+        a.text, row.spans, (), summary, row.model_id, row.threshold, attributions=row.attributions
+    )
     stored = Stored(a.title, a.source, a.url, a.published, row.created_at)
     return Record(a.key, semeval_id(a.key), analysis, stored)
 
