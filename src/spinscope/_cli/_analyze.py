@@ -132,7 +132,7 @@ def write_outputs(
         for source, item in results:
             if isinstance(item, str):
                 result.failures.append((source, item))
-                errors.print(_util.error_text(item), highlight=False)
+                errors.print(_util.error_text(item), highlight=False, soft_wrap=True)
                 continue
             result.analyses.append((source, item))
             record = Record(source.name, semeval_id(source), item)
