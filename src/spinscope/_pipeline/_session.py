@@ -73,6 +73,9 @@ def open_session(path: Path) -> InferenceSession:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
+    # Memory patterns are cached per input shape, and one-window runs come in many
+    # lengths: without them a 5 MB text peaks at 758 MB instead of 820, at the same speed.
+    options.enable_mem_pattern = False
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     # Networks are exported with SkipLayerNormalization unfused: its CPU kernel is slower
