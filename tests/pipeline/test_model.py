@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from spinscope import Analysis, InputError, ModelError, Settings, UnknownTechniqueError
 from spinscope._pipeline import Candidate, Model, calibrate, choose_techniques
 
+from ..conftest import ROOT
 from ..fakes import fake_model
 
 
@@ -72,6 +73,17 @@ def test_non_english_text_is_analyzed_with_a_warning() -> None:
     )
     a = fake_model().analyze(text)
     assert a.warnings and "English" in a.warnings[0]
+
+
+@pytest.mark.parametrize("text", ["a" * 5000, "liars " * 1000, "x1-" * 2000])
+def test_text_that_is_not_prose_is_analyzed_with_a_warning(text: str) -> None:
+    a = fake_model().analyze(text)
+    assert any("does not look like prose" in w for w in a.warnings)
+
+
+def test_news_prose_gets_no_prose_warning() -> None:
+    article = (ROOT / "examples" / "harbour-bridge.txt").read_text(encoding="utf-8")
+    assert not any("prose" in w for w in fake_model().analyze(article).warnings)
 
 
 def test_predict_is_repeatable_and_does_not_change_the_model() -> None:

@@ -22,10 +22,14 @@ from ._analysis import Analysis, Span, build_analysis
 from ._config import ModelConfig
 from ._decode import join_nearby
 from ._roles import Attribution
-from ._text import english_share
+from ._text import english_share, looks_like_prose
 from ._voices import attribute, statements
 
 NOT_ENGLISH = "the text does not look like English; the model was trained on English news"
+NOT_PROSE = (
+    "the text does not look like prose (no ordinary words, or a few repeated); the model "
+    "was trained on news articles and its marks here mean little"
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ def to_analysis(
     share = english_share(text)
     if share is not None and share < 0.12:
         warnings.append(NOT_ENGLISH)
+    if not looks_like_prose(text):
+        warnings.append(NOT_PROSE)
     spans = [
         s
         for s in choose_techniques(candidates, config)

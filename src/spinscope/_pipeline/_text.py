@@ -1,4 +1,4 @@
-"""Pure text helpers: sentences, pieces for bounded memory, and an English check."""
+"""Pure text helpers: sentences, pieces for bounded memory, and English and prose checks."""
 
 from __future__ import annotations
 
@@ -83,3 +83,23 @@ def english_share(text: str, sample_chars: int = 20_000) -> float | None:
     if len(words) < 20:
         return None
     return sum(w in _STOPWORDS for w in words) / len(words)
+
+
+def looks_like_prose(text: str, sample_chars: int = 20_000) -> bool:
+    """Whether ``text`` reads like running prose: a short text always does; a longer one
+    must have words of ordinary length (one every 30 characters at least) and, past 200
+    words, more than one distinct word in 20 (news sits near one in three).
+
+    Example:
+        >>> looks_like_prose("The council lied to us again. " * 20)
+        True
+        >>> looks_like_prose("a" * 1000), looks_like_prose("spam " * 400)
+        (False, False)
+    """
+    sample = text[:sample_chars]
+    if len(sample) < 200:
+        return True
+    words = _WORD.findall(sample.lower())
+    if len(words) * 30 < len(sample):
+        return False
+    return len(words) < 200 or len(set(words)) * 20 > len(words)
