@@ -25,7 +25,7 @@ from ._annotation_import import IMPORT_FORMATS, Imported, import_annotations, wr
 from ._annotations import Article, label_studio_config
 from ._attributions import attributions_json, brat_ann, said_by
 from ._catalog import ATTRIBUTION_FORMATS, FORMATS, get_format
-from ._csv import CSV_COLUMNS
+from ._csv import CSV_COLUMNS, csv_cell
 from ._highlight import Segment, segments
 from ._html import render_html, report_context
 from ._inception import cas_json
@@ -52,6 +52,7 @@ __all__ = [
     "attributions_json",
     "brat_ann",
     "cas_json",
+    "csv_cell",
     "get_format",
     "import_annotations",
     "label_studio_config",

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .._errors import InputError
+from .._formats import csv_cell
 from .._techniques import get_technique
 
 if TYPE_CHECKING:
@@ -78,11 +79,6 @@ TIDY_COLUMNS: tuple[str, ...] = (
 )
 
 
-# The rule of the analysis CSV (``spinscope._formats._csv.csv_cell``), which this layer
-# cannot import by a submodule's name: what spreadsheets read as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _round(value: Any) -> Any:
     """A cell: floats to 6 places, text that would start a formula behind a ``'``.
 
@@ -92,9 +88,7 @@ def _round(value: Any) -> Any:
     """
     if isinstance(value, float):
         return round(value, 6)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return csv_cell(value)
 
 
 def section_rows(report: Report) -> Iterator[tuple[str, dict[str, Any]]]:
