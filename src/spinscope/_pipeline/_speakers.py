@@ -127,7 +127,8 @@ def _looking_back(
 ) -> Iterator[Mention]:
     """The mentions before ``start``, nearest first, within :data:`LOOK_BACK` characters."""
     i = bisect.bisect_left(earlier, start, key=lambda m: m.start)
-    for mention in reversed(earlier[:i]):
+    for k in range(i - 1, -1, -1):  # nearest first, without copying the list
+        mention = earlier[k]
         if mention.start < start - LOOK_BACK:
             return
         if not _inside(mention.start, content):
@@ -172,8 +173,10 @@ def speakers(
         ['Nicolas Maduro', None, 'Nicolas Maduro']
     """
     found: list[str | None] = [None] * len(sources)
-    mentions = names(text)
     order = sorted((s[0], i) for i, s in enumerate(sources) if s is not None)
+    if not order:
+        return found  # no source to resolve: spare the scan of the article for names
+    mentions = names(text)
     for start, i in order:
         source = sources[i]
         assert source is not None

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._techniques import get_technique
+from ._tables import _pct
 
 if TYPE_CHECKING:
     from .._store import Report
@@ -26,10 +27,6 @@ MAX_ROWS = 25
 VOICE_HEADS = {"author": "own voice", "attributed": "attributed", "unknown": "unknown"}
 NO_HEAD = "Voice: not known for any fragment (analyzed by a model without an attribution head)."
 NO_SPEAKER = "Speakers: no named speaker's quote holds a fragment."
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%" if x >= 0.005 else ("<1%" if x > 0 else "·")
 
 
 def voice_table(key: str, rows: list[dict[str, Any]], order: list[str]) -> Table:

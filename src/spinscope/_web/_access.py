@@ -88,14 +88,15 @@ class AccessGuard:
                 f"Host {shown!r} is not allowed; start spinscope serve with "
                 "--allow-host NAME to serve it under another name"
             )
-            await _json(send, 400, message)
+            await answer_json(send, 400, message)
             return
         path: str = scope["path"]
         if self.token is None or path.startswith(OPEN_PREFIXES) or path in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
-        if path == "/" and scope.get("method") == "GET" and _query_token(scope) is not None:
-            await self._log_in(send, _query_token(scope) or "")
+        given = _query_token(scope) if path == "/" and scope.get("method") == "GET" else None
+        if given is not None:
+            await self._log_in(send, given)
         elif self._carries_token(headers):
             await self.app(scope, receive, send)
         else:
@@ -103,7 +104,7 @@ class AccessGuard:
                 "a token is required: send Authorization: Bearer TOKEN, "
                 "or open /?token=TOKEN once in the browser"
             )
-            await _json(send, 401, message, [(b"www-authenticate", b"Bearer")])
+            await answer_json(send, 401, message, [(b"www-authenticate", b"Bearer")])
 
     def _matches(self, given: str) -> bool:
         assert self.token is not None
@@ -119,11 +120,11 @@ class AccessGuard:
     async def _log_in(self, send: Send, given: str) -> None:
         """``/?token=...``: the cookie and a redirect to ``/`` for the right token."""
         if not self._matches(given):
-            await _json(send, 401, "wrong token", [(b"www-authenticate", b"Bearer")])
+            await answer_json(send, 401, "wrong token", [(b"www-authenticate", b"Bearer")])
             return
         cookie = f"{COOKIE}={given}; Path=/; HttpOnly; SameSite=Strict"
         headers = [(b"location", b"/"), (b"set-cookie", cookie.encode())]
-        await _json(send, 303, "signed in; go to /", headers)
+        await answer_json(send, 303, "signed in; go to /", headers)
 
 
 def _query_token(scope: Scope) -> str | None:
@@ -132,7 +133,7 @@ def _query_token(scope: Scope) -> str | None:
     return given[0] if given else None
 
 
-async def _json(
+async def answer_json(
     send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
 ) -> None:
     """Answer ``{"error": message}`` with ``status``, before the app sees the request."""

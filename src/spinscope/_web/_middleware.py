@@ -27,6 +27,7 @@ from .._errors import (
     TooLargeError,
 )
 from .._store import error_line
+from ._access import answer_json
 
 log = logging.getLogger("spinscope.web")
 # The driver's own words name hosts, users and paths: they go to the log, not to clients.
@@ -171,18 +172,7 @@ class BodyLimit:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = f'{{"error": "request body over the {limit:,}-byte limit"}}'.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await answer_json(send, 413, f"request body over the {limit:,}-byte limit")
 
 
 class ErrorBody(BaseModel):
