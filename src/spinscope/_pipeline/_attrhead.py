@@ -25,6 +25,7 @@ import numpy.typing as npt
 from ._encoder import Piece
 from ._roles import TAGS, Attribution, Decoding, decode_attributions
 from ._session import InferenceSession, open_session
+from ._windows import owner_windows
 
 if TYPE_CHECKING:  # _reading imports _loading, which loads this head
     from ._reading import Forward
@@ -44,15 +45,7 @@ def owners(n_tokens: int, windows: Sequence[tuple[int, int]]) -> npt.NDArray[np.
         >>> owners(10, [(0, 4), (3, 7), (6, 10)]).tolist()
         [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
     """
-    best = np.full(n_tokens, -1, dtype=np.int64)
-    owner = np.full(n_tokens, -1, dtype=np.int64)
-    for w, (start, end) in enumerate(windows):
-        t = np.arange(start, end)
-        margin = np.minimum(t - start, end - t - 1)
-        better = margin > best[start:end]
-        best[start:end][better] = margin[better]
-        owner[start:end][better] = w
-    return owner
+    return np.asarray(owner_windows(n_tokens, windows), dtype=np.int64)
 
 
 def piece_states(piece: Piece) -> States:
