@@ -32,6 +32,7 @@ LAYERS = (
     "_store",
     "_reports",
     "_batch",
+    "_spacy",
     "train",
     "_web",
     "_cli",
@@ -147,6 +148,27 @@ def long_code() -> list[str]:
 
 def test_modules_and_functions_stay_short() -> None:
     assert long_code() == []
+
+
+def importers_of(top: str) -> set[str]:
+    """The modules that import the third-party package ``top`` (or a module of it)."""
+    found = set()
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            if any(n == top or n.startswith(f"{top}.") for n in names):
+                found.add(str(path.relative_to(PACKAGE)))
+    return found
+
+
+def test_only_the_spacy_component_imports_spacy() -> None:
+    # spaCy is an optional extra: everything else must work (and import fast) without it.
+    assert importers_of("spacy") <= {"_spacy.py"}
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))

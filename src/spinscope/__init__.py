@@ -8,16 +8,19 @@ Example:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._errors import (
     FormatError,
     InputError,
+    MissingExtraError,
     ModelError,
     SpinscopeError,
     TrainingError,
     UnknownTechniqueError,
 )
-from ._formats import Segment, segments
-from ._pipeline import Analysis, Model, ModelConfig, Sentence, Span, Summary
+from ._formats import Segment, notebook_html, segments
+from ._pipeline import Analysis, Model, ModelConfig, Sentence, Span, Summary, register_html
 from ._semeval import (
     Corpus,
     Label,
@@ -34,6 +37,9 @@ from ._settings import Settings
 from ._techniques import TECHNIQUES, Technique, get_technique
 from ._version import __version__
 
+if TYPE_CHECKING:
+    from ._store import Report
+
 __all__ = [
     "TECHNIQUES",
     "Analysis",
@@ -41,6 +47,7 @@ __all__ = [
     "FormatError",
     "InputError",
     "Label",
+    "MissingExtraError",
     "Model",
     "ModelConfig",
     "ModelError",
@@ -62,6 +69,7 @@ __all__ = [
     "load_model",
     "parse_labels",
     "read_labels",
+    "report",
     "score_e2e",
     "score_si",
     "score_tc",
@@ -95,3 +103,47 @@ def analyze(
         >>> # spinscope.analyze("Only a traitor would vote for this disgrace.").spans
     """
     return (model or load_model()).analyze(text, threshold=threshold, techniques=techniques)
+
+
+def report(
+    db: str = "spinscope.db",
+    *,
+    model: str | None = None,
+    sources: list[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    techniques: list[str] | None = None,
+    top: int = 10,
+) -> Report:
+    """The figures of ``spinscope report`` over a results store (a SQLite file or a database
+    URL, as ``--db``), with its filters. In a notebook a report shows itself as tables and
+    charts; ``report.to_pandas()`` gives every section as a data frame.
+
+    Raises:
+        StoreError: when ``db`` is missing or holds no results store.
+        InputError: for a malformed date or an unknown technique.
+
+    Example:
+        >>> # spinscope.report("spinscope.db", date_from="2020-01").to_pandas()["by_source"]
+    """
+    # The store (and sqlalchemy) load only here, so that `import spinscope` stays fast.
+    from ._store import Filters, Store, build_report
+
+    filters = Filters(model, tuple(sources or ()), date_from, date_to, tuple(techniques or ()))
+    with Store.open_existing(db) as store:
+        return build_report(store, filters, top)
+
+
+def _report_html(report: Report) -> str:
+    # _reports (with matplotlib) loads when the first report is shown, not at import.
+    from ._reports import report_html
+
+    return report_html(report)
+
+
+# An Analysis (_pipeline) and a Report (_store) show themselves in notebooks with renderers
+# of higher layers, which ARCHITECTURE.md does not let them import. This module, the one
+# allowed to import every layer, registers the renderers (see _pipeline/_notebook.py); it
+# runs before any other spinscope module, so they are in place before either object exists.
+register_html("analysis", notebook_html)
+register_html("report", _report_html)

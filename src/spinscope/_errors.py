@@ -57,6 +57,12 @@ class TrainingError(SpinscopeError):
     exit_code = 4
 
 
+class MissingExtraError(SpinscopeError, ImportError):
+    """An optional dependency that is not installed, e.g. pandas for ``to_pandas()``; the
+    message names the extra that brings it. Also an ``ImportError``, so code that already
+    guards an optional import with ``except ImportError`` catches it."""
+
+
 class StoreError(SpinscopeError):
     """A results store that cannot be opened, migrated or written (bad URL, server down)."""
 

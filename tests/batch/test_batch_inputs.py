@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from spinscope._batch import Item, check_inputs, count_inputs, read_inputs
-from spinscope._batch._inputs import content_key, normalize_date, prepare
+from spinscope._batch._inputs import normalize_date, prepare
 from spinscope._errors import InputError
-from spinscope._store import Failure
+from spinscope._store import Failure, content_key
 
 
 def read(*paths: Path, max_bytes: int = 10_000) -> list[Item | Failure]:

@@ -10,7 +10,12 @@ from spinscope._cli import app
 from spinscope._cli._util import handle_errors
 from spinscope._errors import StoreError
 from spinscope._formats import ATTRIBUTION_FORMATS, FORMATS
-from spinscope._reports import CHART_FORMATS, REPORT_FORMATS
+from spinscope._reports import (
+    AGREEMENT_FORMATS,
+    CHART_FORMATS,
+    QUEUE_FORMATS,
+    REPORT_FORMATS,
+)
 
 COMMANDS = [
     "analyze",
@@ -23,6 +28,9 @@ COMMANDS = [
     "serve",
     "report",
     "export",
+    "import",
+    "queue",
+    "agreement",
 ]
 
 
@@ -44,6 +52,8 @@ def test_every_command_is_listed_in_order() -> None:
         ("attributions", ATTRIBUTION_FORMATS.names("attributions")),
         ("export", FORMATS.names("export")),
         ("report", REPORT_FORMATS.names("report")),
+        ("queue", list(QUEUE_FORMATS)),
+        ("agreement", list(AGREEMENT_FORMATS)),
     ],
 )
 def test_every_offered_format_is_named_in_the_help(command: str, names: list[str]) -> None:

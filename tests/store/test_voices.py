@@ -145,7 +145,7 @@ def test_migration_5_gives_an_older_store_the_voice_columns(db_url: str) -> None
         # As a store made before migration 5 existed: spans without voice columns.
         for name in ("voice", "speaker", "cue"):
             conn.execute(text(f"ALTER TABLE spans DROP COLUMN {name}"))
-    assert store.migrate() == [5]
+    assert store.migrate(target=5) == [5]
     columns = {c["name"] for c in inspect(store.engine).get_columns("spans")}
     assert {"voice", "speaker", "cue"} <= columns
     assert "ix_spans_voice" in {i["name"] for i in inspect(store.engine).get_indexes("spans")}

@@ -8,7 +8,6 @@ workers (:func:`prepare`), which keeps the reading process light.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import Any
 
 from .._errors import InputError
 from .._ingest import HTML_SUFFIXES, decode_text
-from .._store import ArticleRecord, Failure
+from .._store import ArticleRecord, Failure, content_key
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -48,17 +47,6 @@ class Item:
     source: str | None = None
     url: str | None = None
     published: str | None = None
-
-
-def content_key(content: str | bytes) -> str:
-    """The key of an article without an id: a hash of its content.
-
-    Example:
-        >>> content_key("Hello")[:15]
-        'sha256:185f8db3'
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def normalize_date(value: Any) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from ._agreement import agreement
 from ._analyze import analyze
 from ._attributions import attributions
 from ._batch import batch
@@ -14,6 +15,7 @@ from ._classify import classify
 from ._evaluate import evaluate
 from ._export import export
 from ._import import import_
+from ._queue import queue
 from ._report import report
 from ._serve import serve
 from ._techniques import techniques
@@ -40,6 +42,8 @@ COMMANDS = (
     report,
     export,
     import_,
+    queue,
+    agreement,
 )
 
 for command in COMMANDS:

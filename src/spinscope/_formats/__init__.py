@@ -16,18 +16,19 @@ of ``spinscope attributions``: ``json`` and PolNeAR-style ``brat``). The annotat
 formats (``label-studio``, ``doccano``, ``brat``, ``inception``) are also read back:
 :func:`import_annotations` gives the corrected spans as SemEval labels. Also here: the
 pieces the formats are made of (:func:`analysis_json`, :func:`semeval_lines`,
-:func:`render_html`, the terminal view, :func:`said_by`), which the web app uses directly.
-rich and jinja2 are imported only when something is rendered.
+:func:`render_html`, the terminal view, :func:`said_by`), which the web app uses directly,
+and :func:`notebook_html`, an analysis as Jupyter shows it. rich and jinja2 are imported
+only when something is rendered.
 """
 
 from ._annotation_brat import technique_ann
 from ._annotation_import import IMPORT_FORMATS, Imported, import_annotations, write_texts
-from ._annotations import Article, label_studio_config
+from ._annotations import Article, article_id_of, label_studio_config, safe_name, stem_of
 from ._attributions import attributions_json, brat_ann, said_by
 from ._catalog import ATTRIBUTION_FORMATS, FORMATS, get_format
 from ._csv import CSV_COLUMNS, csv_cell
 from ._highlight import Segment, segments
-from ._html import render_html, report_context
+from ._html import notebook_html, render_html, report_context
 from ._inception import cas_json
 from ._json import analysis_json, stored_json
 from ._lines import semeval_lines, si_lines
@@ -49,6 +50,7 @@ __all__ = [
     "Stored",
     "Target",
     "analysis_json",
+    "article_id_of",
     "attributions_json",
     "brat_ann",
     "cas_json",
@@ -56,14 +58,17 @@ __all__ = [
     "get_format",
     "import_annotations",
     "label_studio_config",
+    "notebook_html",
     "print_analysis",
     "render_html",
     "render_terminal",
     "report_context",
+    "safe_name",
     "said_by",
     "segments",
     "semeval_lines",
     "si_lines",
+    "stem_of",
     "stored_json",
     "technique_ann",
     "write_texts",

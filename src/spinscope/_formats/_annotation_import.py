@@ -21,7 +21,6 @@ that comes twice is an error, as its spans would run together.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 from .._errors import FormatError, InputError
 from .._semeval import Label, format_labels
 from ._annotation_brat import read_brat
-from ._annotations import Article, article_id_of, span_label
+from ._annotations import Article, article_id_of, safe_name, span_label
 from ._inception import read_inception
 
 IMPORT_FORMATS = ("label-studio", "doccano", "brat", "inception")
@@ -74,14 +73,17 @@ def _load_json(path: Path) -> Any:
         raise FormatError(f"{path}: not JSON ({exc})") from None
 
 
+def _source(fields: dict[str, Any]) -> str | None:
+    source = fields.get("source")
+    return source.strip() if isinstance(source, str) and source.strip() else None
+
+
 def _article_id(fields: dict[str, Any], fallback: str) -> str:
     given = fields.get("article_id")
     if isinstance(given, str | int) and not isinstance(given, bool) and str(given).strip():
         return str(given).strip()
-    source = fields.get("source")
-    if isinstance(source, str) and source.strip():
-        return article_id_of(source)
-    return fallback
+    source = _source(fields)
+    return article_id_of(source) if source is not None else fallback
 
 
 def _latest(items: Any, where: str) -> dict[str, Any] | None:
@@ -127,7 +129,7 @@ def _ls_article(task: Any, n: int, path: Path, predictions: bool) -> Article | s
         return f"{where}: not annotated" + ("" if predictions else " (see --predictions)")
     aid = _article_id(data, str(task.get("id", n)))
     labels = _task_labels(chosen.get("result", []), aid, text, where)
-    return Article(aid, text, tuple(sorted(labels, key=_order)), where)
+    return Article(aid, text, tuple(sorted(labels, key=_order)), where, _source(data))
 
 
 def _order(label: Label) -> tuple[int, int, str]:
@@ -194,7 +196,7 @@ def read_doccano(path: Path) -> Imported:
         aid = _article_id(doc, str(doc.get("id", n)))
         labels = [_doccano_span(item, aid, doc["text"], where) for item in spans]
         imported.articles.append(
-            Article(aid, doc["text"], tuple(sorted(labels, key=_order)), where)
+            Article(aid, doc["text"], tuple(sorted(labels, key=_order)), where, _source(doc))
         )
     return imported
 
@@ -257,7 +259,7 @@ def write_texts(imported: Imported, folder: Path) -> list[Path]:
         for article in imported.articles:
             if article.text is not None:
                 # An id is only a file name once anything that is not a word is ``_``.
-                safe = re.sub(r"[^\w.-]", "_", article.article_id).lstrip(".")
+                safe = safe_name(article.article_id)
                 path = folder / f"article{safe}.txt"
                 path.write_text(article.text, encoding="utf-8", newline="")
                 written.append(path)

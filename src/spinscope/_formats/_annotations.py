@@ -50,12 +50,16 @@ class Article:
         text: Its text, where the file holds it (brat: the ``.txt`` beside the ``.ann``).
         labels: Its spans as SemEval labels, by start.
         where: The file (and task or line) it was read from, for messages.
+        source: Where the file says the article came from (Label Studio's
+            ``data.source``, doccano's ``source``, INCEpTION's ``documentTitle``): the
+            stored key of an article written by ``spinscope export``; ``None`` for brat.
     """
 
     article_id: str
     text: str | None
     labels: tuple[Label, ...]
     where: str
+    source: str | None = None
 
 
 def article_id_of(name: str) -> str:
@@ -77,21 +81,41 @@ def article_id_of(name: str) -> str:
     return re.sub(r"[\t\r\n]", " ", stem) or name
 
 
-def file_stem(record: Record) -> str:
-    """The file name (without extension) of a record's files in a folder: its source's
+def safe_name(name: str) -> str:
+    """``name`` as a file name: anything that is not a word character, ``.`` or ``-`` as
+    ``_``, and no leading dot (how brat and INCEpTION folders name an article's files).
+
+    Example:
+        >>> safe_name("sha256:ab12"), safe_name("../x y")
+        ('sha256_ab12', '_x_y')
+    """
+    return re.sub(r"[^\w.-]", "_", name).lstrip(".")
+
+
+def stem_of(source: str, article_id: str) -> str:
+    """The file name (without extension) of an article's files in a folder: its source's
     stem when that is a safe file name, else its article id with unsafe characters as
     ``_``.
 
     Example:
-        >>> from spinscope._pipeline import build_analysis
-        >>> a = build_analysis("x", [], "m", 0.3)
-        >>> file_stem(Record("in/article7.txt", "7", a)), file_stem(Record("<stdin>", "stdin", a))
+        >>> stem_of("in/article7.txt", "7"), stem_of("<stdin>", "stdin")
         ('article7', 'stdin')
     """
-    stem = Path(record.source).stem
+    stem = Path(source).stem
     if re.fullmatch(r"[\w.-]+", stem) and not stem.startswith("."):
         return stem
-    return re.sub(r"[^\w.-]", "_", record.article_id).lstrip(".") or "article"
+    return safe_name(article_id) or "article"
+
+
+def file_stem(record: Record) -> str:
+    """The file name (without extension) of a record's files in a folder (:func:`stem_of`).
+
+    Example:
+        >>> from spinscope._pipeline import build_analysis
+        >>> file_stem(Record("in/article7.txt", "7", build_analysis("x", [], "m", 0.3)))
+        'article7'
+    """
+    return stem_of(record.source, record.article_id)
 
 
 def span_label(

@@ -103,6 +103,22 @@ def render_html(analysis: Analysis, title: str) -> str:
     return _environment().get_template("report.html").render(**report_context(analysis, title))
 
 
+def notebook_html(analysis: Analysis) -> str:
+    """``analysis`` as a notebook shows it: the summary, the legend and the highlighted
+    article, one self-contained HTML fragment (styles inline and scoped, no script) with
+    the report's markup and escaping (both templates use ``highlight.html``).
+
+    Example:
+        >>> from spinscope._pipeline._analysis import Span, build_analysis
+        >>> a = build_analysis("<b>Lies</b>!", [Span(3, 7, "Loaded_Language", 0.9)], "m", 0.3)
+        >>> html = notebook_html(a)
+        >>> html.startswith('<div class="spinscope-analysis">'), "<b>" in html
+        (True, False)
+    """
+    context = report_context(analysis, "")
+    return _environment().get_template("notebook.html").render(**context)
+
+
 def html_writer(target: Target) -> Callable[[Record], None]:
     """``html``: the report of each analysis, titled with its source."""
 

@@ -175,7 +175,9 @@ def parse_cas(doc: Any, name: str) -> Article:
             )
         labels.append(span_label(aid, start, stop, fs[FEATURE], text, where))
     labels.sort(key=lambda x: (x.start, x.end, x.technique or ""))
-    return Article(aid, text, tuple(labels), name)
+    title = meta.get("documentTitle")
+    source = title.strip() if isinstance(title, str) and title.strip() else None
+    return Article(aid, text, tuple(labels), name, source)
 
 
 def read_inception(path: Path) -> list[Article]:

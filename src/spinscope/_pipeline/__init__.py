@@ -5,17 +5,20 @@ sessions, through ``_session``), ``_encoder`` (windows -> token states), ``_cand
 and ``_heads`` (spans and their technique probabilities) and ``_choose`` (-> Analysis);
 ``_stream`` runs them over many articles at once. The attribution head (``_attrhead``,
 decoded by ``_roles``) reads the same token states; ``_speakers`` names each source and
-``_voices`` marks each span ``author`` or ``attributed``.
+``_voices`` marks each span ``author`` or ``attributed``. For notebooks, ``_notebook`` makes
+an analysis a pandas frame and holds the renderers that upper layers register for
+``_repr_html_``.
 """
 
 from ._analysis import Analysis, Sentence, Span, Statement, Summary, build_analysis
 from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead, owners, token_states
 from ._choose import Candidate, calibrate, choose_techniques
 from ._config import ModelConfig
-from ._decode import B_TAG, I_TAG, chars_to_token_span, join_nearby, merge_overlapping
+from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span, join_nearby, merge_overlapping
 from ._features import N_FEATURES, ArticleIndex, span_features
 from ._loading import MODEL_FILES, default_model_path
 from ._model import Model
+from ._notebook import SPAN_COLUMNS, html_of, missing_pandas, register_html, spans_frame
 from ._reading import Forward
 from ._roles import (
     ROLES,
@@ -42,8 +45,10 @@ __all__ = [
     "I_TAG",
     "MODEL_FILES",
     "N_FEATURES",
+    "O_TAG",
     "PRONOUNS",
     "ROLES",
+    "SPAN_COLUMNS",
     "TAGS",
     "Analysis",
     "ArticleIndex",
@@ -70,8 +75,10 @@ __all__ = [
     "default_model_path",
     "encode_article",
     "group",
+    "html_of",
     "join_nearby",
     "merge_overlapping",
+    "missing_pandas",
     "names",
     "open_session",
     "owners",
@@ -79,9 +86,11 @@ __all__ = [
     "plan_windows",
     "prepare_tokenizer",
     "quote_baseline",
+    "register_html",
     "resolve",
     "span_features",
     "span_window",
+    "spans_frame",
     "speakers",
     "statements",
     "tag_tokens",

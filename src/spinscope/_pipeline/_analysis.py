@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._techniques import get_technique
 from ._decode import merge_overlapping
+from ._notebook import html_of, spans_frame
 from ._text import split_sentences
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Range = tuple[int, int]
 
@@ -256,6 +260,27 @@ class Analysis:
             doc["attributions"] = [a.to_dict() for a in self.attributions]
         doc.update(warnings=list(self.warnings), length=len(self.text), text=self.text)
         return doc
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The spans as a pandas data frame, one row per span: ``start``, ``end``, ``text``,
+        ``technique``, ``title``, ``confidence``, ``voice``, ``speaker``, ``cue`` (see
+        :func:`~spinscope._pipeline._notebook.spans_frame`). Needs the ``notebook`` extra.
+
+        Raises:
+            MissingExtraError: when pandas is not installed.
+
+        Example:
+            >>> a = build_analysis("Vile lies!", [Span(5, 9, "Loaded_Language", 0.9)], "m", 0.3)
+            >>> a.to_pandas()[["text", "technique", "confidence"]].to_dict("records")
+            [{'text': 'lies', 'technique': 'Loaded_Language', 'confidence': 0.9}]
+        """
+        return spans_frame(self)
+
+    def _repr_html_(self) -> str | None:
+        """How Jupyter shows an analysis: the highlighted article and its legend, one HTML
+        fragment escaped and marked up as in the HTML report. ``_formats`` draws it, through
+        the registry in ``_notebook`` (this layer may not import that one)."""
+        return html_of("analysis", self)
 
 
 def spans_by_sentence(

@@ -25,7 +25,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -37,6 +37,9 @@ from .._pipeline import Analysis, Summary
 if TYPE_CHECKING:
     from .._store import AnalysisRow, Filters, Store
 
+# The most keys one export selects: they go into one query, and databases limit its
+# parameters (SQLite to 32,766).
+MAX_KEYS = 10_000
 _ARTICLE_KEY = re.compile(r"(?:^|[/\\])article(\d+)(?:\.[A-Za-z0-9]+)?$")
 
 
@@ -164,16 +167,17 @@ def export(
     fmt: str,
     output: Path | None,
     with_text: bool = True,
+    keys: Collection[str] | None = None,
 ) -> ExportCount:
-    """Export every analysis matching ``filters`` in the format called ``fmt`` to
-    ``output`` (standard output if ``None``).
+    """Export every analysis matching ``filters`` (of the articles ``keys`` only, when
+    given) in the format called ``fmt`` to ``output`` (standard output if ``None``).
 
     A file is written under a temporary name and renamed when complete, so an interrupted
     export never leaves a truncated file that looks finished.
 
     Raises:
-        InputError: for an unknown format, or when ``output`` cannot be written (or is
-            missing, for a format with a folder form).
+        InputError: for an unknown format, when ``output`` cannot be written (or is
+            missing, for a format with a folder form), or for over :data:`MAX_KEYS` keys.
 
     Example:
         >>> import io, contextlib
@@ -186,7 +190,9 @@ def export(
     from .._store import iter_analyses
 
     folder = get_format(fmt, "export").folder
-    rows = iter_analyses(store, filters)
+    if keys is not None and len(keys) > MAX_KEYS:
+        raise InputError(f"--keys: {len(keys):,} keys; give at most {MAX_KEYS:,}")
+    rows = iter_analyses(store, filters, keys=keys)
     if folder is not None:
         return write_folder(rows, fmt, output)
     if output is None:

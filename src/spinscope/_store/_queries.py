@@ -2,6 +2,9 @@
 per source and month, coverage per source, the most propagandistic articles, an overview
 of what the store holds, and (from :mod:`._voices`) whose voice the flagged text is.
 
+For notebooks, :func:`report_frames` makes every section a pandas data frame (pandas, an
+optional extra, is imported only then).
+
 Counts come from the ``technique_counts`` rollup and article figures from ``analyses``
 (which carries copies of source and date), so no report query joins large tables.
 """
@@ -9,14 +12,18 @@ Counts come from the ``technique_counts`` rollup and article figures from ``anal
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from .._pipeline import html_of, missing_pandas
 from ._filters import Filters, analysis_where, count_where, resolve, select_rows, source_name
 from ._schema import analyses, articles, runs, technique_counts
 from ._store import Store
 from ._voices import top_speakers, voice_by_month, voice_by_source, voices_known
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def technique_totals(store: Store, f: Filters) -> list[dict[str, Any]]:
@@ -199,6 +206,28 @@ class Report:
             "speakers": self.speakers,
         }
 
+    def to_pandas(self) -> dict[str, pd.DataFrame]:
+        """Every section as a pandas data frame, keyed as in ``spinscope report -f json``
+        (``overview`` one row, then ``techniques``, ``by_source``, ``by_month``,
+        ``coverage_by_source``, ``top_articles``, ``voice_by_source``, ``voice_by_month``,
+        ``speakers``; see :func:`report_frames`). Needs the ``notebook`` extra.
+
+        Raises:
+            MissingExtraError: when pandas is not installed.
+
+        Example:
+            >>> frames = build_report(Store.open("sqlite://"), Filters()).to_pandas()
+            >>> frames["overview"].loc[0, "analyses"]
+            np.int64(0)
+        """
+        return report_frames(self)
+
+    def _repr_html_(self) -> str | None:
+        """How Jupyter shows a report: its tables and charts, one self-contained HTML
+        fragment. ``_reports`` draws it, through the registry of ``_pipeline._notebook``
+        (this layer may not import that one)."""
+        return html_of("report", self)
+
 
 def build_report(store: Store, filters: Filters, top: int = 10) -> Report:
     """All report sections for ``filters``; ``top`` is how many articles and speakers.
@@ -221,3 +250,58 @@ def build_report(store: Store, filters: Filters, top: int = 10) -> Report:
         voice_by_month(store, f),
         top_speakers(store, f, top),
     )
+
+
+# Each section's columns, as the report's queries name them, in order; fixed so that an
+# empty section is still a frame that can be filtered and joined by column.
+REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "overview": (
+        "model",
+        "articles",
+        "analyses",
+        "spans",
+        "sources",
+        "first_published",
+        "last_published",
+        "models",
+        "runs",
+    ),
+    "techniques": ("technique", "spans", "articles", "chars", "share"),
+    "by_source": ("source", "technique", "spans", "articles", "share"),
+    "by_month": ("month", "technique", "spans", "articles", "share"),
+    "coverage_by_source": ("source", "articles", "spans", "mean_score", "coverage"),
+    "top_articles": ("key", "title", "source", "published", "score", "coverage", "n_spans"),
+    "voice_by_source": ("source", "voice", "spans", "chars", "articles", "share"),
+    "voice_by_month": ("month", "voice", "spans", "chars", "articles", "share"),
+    "speakers": ("speaker", "spans", "chars", "articles", "techniques"),
+}
+
+
+def report_frames(report: Report) -> dict[str, pd.DataFrame]:
+    """Every section of ``report`` as a data frame, keyed as in :data:`REPORT_COLUMNS`.
+
+    ``overview`` is one row: the report's model, then what the store holds (``models`` is
+    a list). The others have a row per figure, in the report's order: shares are fractions
+    (0-1), ``month`` is ``YYYY-MM``, and a speaker's ``techniques`` is a dict of spans per
+    technique. See the README's report section for what each one counts.
+
+    Raises:
+        MissingExtraError: when pandas is not installed.
+
+    Example:
+        >>> from spinscope._store import Filters, Store, build_report
+        >>> frames = report_frames(build_report(Store.open("sqlite://"), Filters()))
+        >>> len(frames["techniques"]), list(frames["techniques"].columns)
+        (0, ['technique', 'spans', 'articles', 'chars', 'share'])
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise missing_pandas() from None
+    sections = report.to_dict()
+    sections["overview"] = [{"model": report.filters.model_id, **report.overview}]
+    del sections["filters"]
+    return {
+        name: pd.DataFrame.from_records(sections[name], columns=list(columns))
+        for name, columns in REPORT_COLUMNS.items()
+    }

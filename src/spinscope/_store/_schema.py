@@ -147,6 +147,39 @@ technique_counts = Table(
     Column("chars", Integer, nullable=False),
 )
 
+# Added by migration 6: what a person said of an article in an annotation tool, imported by
+# ``spinscope import --db``. One row per article, replaced whole by the next import of it;
+# an article whose annotator found nothing has a row and no labels, so it counts as
+# annotated (the model's spans there are false positives, and it leaves the review queue).
+human_annotations = Table(
+    "human_annotations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    # The import format (label-studio, doccano, brat, inception) and the file it came from.
+    Column("tool", String(32), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Column("n_labels", Integer, nullable=False),
+    UniqueConstraint("article_id", name="uq_human_annotations_article"),
+)
+
+human_labels = Table(
+    "human_labels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "annotation_id",
+        Integer,
+        ForeignKey("human_annotations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("technique", String(64), nullable=False),
+    Index("ix_human_labels_annotation", "annotation_id"),
+)
+
 # Indexes that changed between migrations are plain DDL (the same on SQLite and
 # PostgreSQL), not part of the table objects, so each migration creates exactly its own.
 V1_INDEXES = ("CREATE INDEX IF NOT EXISTS ix_analyses_model_source ON analyses (model_id, source)",)
@@ -269,11 +302,19 @@ def _add_span_voice(conn: Connection) -> None:
     _ddl(conn, V5_INDEXES)
 
 
+def _add_human_labels(conn: Connection) -> None:
+    # New tables only: no older row says anything about what a person labelled.
+    metadata.create_all(conn, tables=[human_annotations, human_labels])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, runs, analyses, spans and failures", _create_v1),
     Migration(2, "technique_counts for fast reports, backfilled from spans", _add_technique_counts),
     Migration(3, "covering indexes for report queries", _covering_indexes),
     Migration(4, "runs.pid and runs.host, to mark runs whose process is gone", _add_run_owner),
     Migration(5, "spans.voice, speaker and cue, with an index for voice reports", _add_span_voice),
+    Migration(
+        6, "human_annotations and human_labels, imported from annotation tools", _add_human_labels
+    ),
 )
 LATEST = MIGRATIONS[-1].version

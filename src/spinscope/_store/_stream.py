@@ -6,7 +6,7 @@ first, and memory bounded by one page of articles however large the store is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Select, select
 
 from .._pipeline import Span, Statement
 from ._filters import Filters, analysis_where, resolve
-from ._records import ArticleRecord, stored_attributions, stored_span
+from ._records import ArticleRecord, clean, stored_attributions, stored_span
 from ._schema import analyses, articles, spans
 from ._store import Store
 
@@ -42,12 +42,16 @@ class AnalysisRow:
 
 
 def iter_analyses(
-    store: Store, filters: Filters, page_size: int = PAGE_SIZE
+    store: Store,
+    filters: Filters,
+    page_size: int = PAGE_SIZE,
+    keys: Collection[str] | None = None,
 ) -> Iterator[AnalysisRow]:
     """Every analysis matching ``filters``, oldest stored first, ``page_size`` at a time.
 
     With ``filters.techniques``, only articles using one of them come, each with only the
-    spans of those techniques.
+    spans of those techniques. With ``keys``, only the articles stored under those keys
+    (``spinscope queue -f ids`` lists some).
 
     Example:
         >>> list(iter_analyses(Store.open("sqlite://"), Filters()))
@@ -56,11 +60,12 @@ def iter_analyses(
     if page_size < 1:
         raise ValueError("page_size must be at least 1")
     f = resolve(store, filters)
+    only = None if keys is None else sorted({clean(k) for k in keys})
     last = 0
     while True:
         # A connection per page: an export abandoned half way holds no connection open.
         with store.engine.connect() as conn:
-            page = conn.execute(_page(f, last, page_size)).all()
+            page = conn.execute(_page(f, last, page_size, only)).all()
             if not page:
                 return
             found = _spans_of(conn, [r.id for r in page], f.techniques)
@@ -83,10 +88,11 @@ def iter_analyses(
         last = page[-1].id
 
 
-def _page(f: Filters, after: int, size: int) -> Select[Any]:
-    """The next ``size`` analyses matching ``f`` with an id above ``after``, and articles."""
+def _page(f: Filters, after: int, size: int, keys: list[str] | None) -> Select[Any]:
+    """The next ``size`` analyses matching ``f`` (of the articles ``keys`` only, unless
+    ``None``) with an id above ``after``, and their articles."""
     a = analyses
-    return (
+    q = (
         select(
             a.c.id,
             a.c.model_id,
@@ -106,6 +112,7 @@ def _page(f: Filters, after: int, size: int) -> Select[Any]:
         .order_by(a.c.id)
         .limit(size)
     )
+    return q if keys is None else q.where(articles.c.key.in_(keys))
 
 
 # A stored span: start, end, technique, confidence, voice, speaker, cue.
