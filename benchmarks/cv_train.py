@@ -9,6 +9,11 @@ out-of-fold outputs of all 371 training articles.
     python benchmarks/cv_train.py                          # all folds, into ~/spinscope-cv
     python benchmarks/cv_train.py --out /tmp/cv-smoke --folds 0 --max-steps 3   # smoke run
 
+Other recipes (each into its own ``--out``): ``--encoder DIR --layers N --lr X`` for another
+encoder (e.g. all-mpnet-base-v2 as a teacher), ``--teacher CVDIR --distill 0.5`` to distil
+fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), ``--full`` to
+also fit on every article (``full/``, the teacher of a shipped student), ``--device cuda``.
+
 Resumable by fold: a fold whose ``fold{f}/done.json`` exists is skipped; a fold whose fit
 finished (``fold{f}/torch/train.json``) is exported and run again without refitting. A fit
 cut off midway starts over.
@@ -134,16 +139,31 @@ def fold_assignment(corpus: Corpus, out: Path) -> dict[str, int]:
     return folds
 
 
+def recipe(args: argparse.Namespace) -> dict[str, Any]:
+    """The training settings: the shipped ones, with the command line's changes."""
+    settings = dict(SHIPPED)
+    for name in ("seed", "epochs", "layers", "lr"):
+        if getattr(args, name) is not None:
+            settings[name] = getattr(args, name)
+    if args.teacher is not None:
+        settings["distill"] = args.distill
+    return settings
+
+
 def run_fold(
-    corpus: Corpus, folds: dict[str, int], fold: int, out: Path, max_steps: int, command: str
+    corpus: Corpus, folds: dict[str, int], fold: int, out: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
-    """Fit, export and run one fold; returns its timings."""
+    """Fit, export and run one fold (``fold`` -1: fit on every article, nothing held out);
+    returns its timings."""
     from spinscope.train import DEFAULT_ENCODER_NAME, _export_checkpoint, default_encoder
     from spinscope.train._fit import TrainConfig, fit
 
+    max_steps = args.max_steps
+    command = "python " + " ".join(sys.argv)
     train_ids = sorted((a for a, f in folds.items() if f != fold), key=_id_key)
     held_out = sorted((a for a, f in folds.items() if f == fold), key=_id_key)
-    fold_dir = out / f"fold{fold}"
+    name = f"fold{fold}" if fold >= 0 else "full"
+    fold_dir = out / name
     fold_dir.mkdir(parents=True, exist_ok=True)
     ckpt = fold_dir / "torch"
     timings: dict[str, Any] = {"fold": fold, "n_train": len(train_ids), "n_oof": len(held_out)}
@@ -155,9 +175,11 @@ def run_fold(
             raise SystemExit(f"{ckpt}: fitted on other articles or settings; remove it first")
         print(f"fold {fold}: fit found, not refitting", flush=True)
     else:
-        config = TrainConfig(str(default_encoder()), max_steps=max_steps, **SHIPPED)
-        print(f"fold {fold}: fitting on {len(train_ids)} articles: {asdict(config)}", flush=True)
-        fit(corpus, train_ids, config, fold_dir, command)
+        encoder = str(args.encoder or default_encoder())
+        teacher = "" if args.teacher is None else str(args.teacher / name / "torch")
+        config = TrainConfig(encoder, max_steps=max_steps, teacher=teacher, **recipe(args))
+        print(f"{name}: fitting on {len(train_ids)} articles: {asdict(config)}", flush=True)
+        fit(corpus, train_ids, config, fold_dir, command, device=args.device)
         meta = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
     timings["fit_s"] = round(time.perf_counter() - started, 1)
     timings["fit_s_recorded"] = meta.get("fit_seconds")
@@ -165,13 +187,14 @@ def run_fold(
     timings["windows"] = meta["windows"]
 
     started = time.perf_counter()
-    _export_checkpoint(fold_dir, ckpt, DEFAULT_ENCODER_NAME)
+    encoder_name = DEFAULT_ENCODER_NAME if args.encoder is None else args.encoder.name
+    _export_checkpoint(fold_dir, ckpt, encoder_name)
     timings["export_s"] = round(time.perf_counter() - started, 1)
 
     started = time.perf_counter()
     oof = out / "oof"
     oof.mkdir(exist_ok=True)
-    model = Model.load(fold_dir, Settings(threads=2), tagger_file="tagger.int8.onnx")
+    model = Model.load(fold_dir, Settings(threads=args.threads), tagger_file="tagger.int8.onnx")
     for n, aid in enumerate(held_out, 1):
         save_forward(oof / f"{aid}.npz", model.forward(corpus.articles[aid]), fold)
         if n % 10 == 0 or n == len(held_out):
@@ -186,6 +209,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--folds", type=int, nargs="*", default=list(range(K)))
     parser.add_argument("--max-steps", type=int, default=0, help="0: full fit (smoke runs: 3)")
+    parser.add_argument("--full", action="store_true", help="also fit on every article")
+    parser.add_argument("--encoder", type=Path, help="Hugging Face encoder folder")
+    parser.add_argument("--layers", type=int)
+    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--teacher", type=Path, help="cross-validation folder of the teacher")
+    parser.add_argument("--distill", type=float, default=0.5)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads")
     args = parser.parse_args()
 
     from spinscope.train import _prepare_torch
@@ -195,21 +228,28 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     corpus = Corpus.load(args.corpus)
     folds = fold_assignment(corpus, out)
-    command = "python " + " ".join(sys.argv)
     log = out / "log.md"
     if not log.is_file():
         log.write_text(
             "# Cross-validation folds\n\nSettings: "
-            + json.dumps({"encoder": "all-MiniLM-L6-v2", **SHIPPED, "max_steps": args.max_steps})
+            + json.dumps(
+                {
+                    "encoder": str(args.encoder or "all-MiniLM-L6-v2"),
+                    **recipe(args),
+                    "teacher": str(args.teacher or ""),
+                    "max_steps": args.max_steps,
+                    "device": args.device,
+                }
+            )
             + "\n\n",
             encoding="utf-8",
         )
-    for fold in args.folds:
-        done = out / f"fold{fold}" / "done.json"
+    for fold in [*args.folds, *([-1] if args.full else [])]:
+        done = out / (f"fold{fold}" if fold >= 0 else "full") / "done.json"
         if done.is_file():
             print(f"fold {fold}: done already, skipped", flush=True)
             continue
-        timings = run_fold(corpus, folds, fold, out, args.max_steps, command)
+        timings = run_fold(corpus, folds, fold, out, args)
         timings["finished"] = datetime.now().isoformat(timespec="seconds")
         timings["machine"] = f"{platform.machine()} with {os.cpu_count()} CPU cores"
         done.write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")

@@ -133,3 +133,43 @@ def test_cv_training_tunes_decoding_on_the_folds(
     card = (out / "MODEL_CARD.md").read_text()
     assert "Cross-validated figures" in card and "2-fold cross-validation" in card
     assert f"--cv {cv_folder}" in card
+
+
+def test_distilled_training_learns_from_a_teacher_checkpoint(
+    trained: Path, tiny_corpus: Path, tmp_path: Path
+) -> None:
+    """The smoke network teaches a new one: it labels the articles, the student fits on the
+    mixed targets, and the student's settings record where its targets came from."""
+    import json
+
+    from spinscope.train import train
+
+    out = tmp_path / "student"
+    train(tiny_corpus, out, layers=1, max_steps=2, epochs=1, seed=4, teacher=trained / "torch")
+    config = json.loads((out / "torch" / "train.json").read_text())["config"]
+    assert config["teacher"] == str(trained / "torch") and config["distill"] == 0.5
+    model = load_model(str(out))
+    assert model.analyze("They are corrupt traitors!", threshold=0).model_id == model.model_id
+
+
+def test_a_teacher_that_agrees_with_gold_leaves_the_loss_unchanged(
+    trained: Path, tiny_corpus: Path
+) -> None:
+    """Soft targets equal to the gold tags: any distillation weight gives the gold loss."""
+    from spinscope._techniques import TECHNIQUE_NAMES
+    from spinscope.train._data import corpus_examples, technique_weights
+    from spinscope.train._fit import _loss, load_checkpoint, load_tokenizer, make_batch
+
+    tagger, head, meta = load_checkpoint(trained / "torch")
+    tokenizer = load_tokenizer(trained / "torch" / "encoder")
+    corpus = Corpus.load(tiny_corpus)
+    examples = corpus_examples(tokenizer, corpus, TECHNIQUE_NAMES, 64, 8)[:4]
+    for ex in examples:
+        ex.soft = np.eye(3, dtype=np.float32)[ex.tags]
+    batch = make_batch(examples, *meta["special_ids"])
+    assert batch.soft is not None and batch.soft.shape == (*batch.ids.shape, 3)
+    weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES)))
+    with torch.no_grad():
+        gold = _loss(tagger, head, batch, weights, 0.0)
+        mixed = _loss(tagger, head, batch, weights, 0.7)
+    assert torch.isclose(gold, mixed, atol=1e-5)

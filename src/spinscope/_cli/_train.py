@@ -33,6 +33,18 @@ def train(
             "cross-validated figures.",
         ),
     ] = None,
+    lr: Annotated[float, typer.Option(help="Learning rate of the encoder.")] = 8e-5,
+    teacher: Annotated[
+        Path | None,
+        typer.Option(
+            help="Torch checkpoint folder (OUT/torch of an earlier train) of a teacher "
+            "network fitted on the same articles: distil it into this one."
+        ),
+    ] = None,
+    distill: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Weight of the teacher's soft targets.")
+    ] = 0.5,
+    device: Annotated[str, typer.Option(help="Where torch fits: cpu or cuda.")] = "cpu",
 ) -> None:
     """Fine-tune a model on a labelled corpus (needs the train extra)."""
     from .._semeval import CVReport, format_cv, format_scores
@@ -40,7 +52,20 @@ def train(
 
     command = "spinscope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     report = run_training(
-        corpus, out, encoder, seed, epochs, layers, max_steps, from_checkpoint, command, cv
+        corpus,
+        out,
+        encoder,
+        seed,
+        epochs,
+        layers,
+        max_steps,
+        from_checkpoint,
+        command,
+        cv,
+        lr=lr,
+        teacher=teacher,
+        distill=distill,
+        device=device,
     )
     text = format_cv(report) if isinstance(report, CVReport) else format_scores(report)
     Console().out(text, highlight=False)

@@ -137,6 +137,11 @@ def train(
     from_checkpoint: bool = False,
     command: str = "",
     cv: Path | None = None,
+    *,
+    lr: float = 8e-5,
+    teacher: Path | None = None,
+    distill: float = 0.5,
+    device: str = "cpu",
 ) -> Report | CVReport:
     """Train a model on a PTC-format corpus and write a loadable model directory to ``out``.
 
@@ -145,7 +150,9 @@ def train(
     :mod:`spinscope.train._cv`), the network is fitted on every article, decoding is tuned
     on the folds' out-of-fold predictions and the figures are cross-validated. Either way
     they are saved with the model (``config.json``, ``validation.json``, ``MODEL_CARD.md``);
-    ``out/torch`` keeps the torch checkpoint.
+    ``out/torch`` keeps the torch checkpoint. With ``teacher`` (``OUT/torch`` of a network
+    fitted on the same articles), the network is distilled from it (weight ``distill``,
+    :mod:`spinscope.train._distill`). ``device`` is where torch fits (``cuda`` on a GPU).
 
     Example:
         >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
@@ -156,10 +163,10 @@ def train(
     split = _Split.of(Corpus.load(corpus_dir), cv is not None)
     enc_path = _encoder_dir(encoder)
     out.mkdir(parents=True, exist_ok=True)
-    settings = TrainConfig(
-        str(enc_path), seed=seed, epochs=epochs, layers=layers, max_steps=max_steps
-    )
-    _fit_unless_continuing(split, settings, out, from_checkpoint, command)
+    settings = TrainConfig(str(enc_path), seed, epochs, lr=lr, layers=layers, max_steps=max_steps)
+    if teacher is not None:
+        settings = replace(settings, teacher=str(teacher), distill=distill)
+    _fit_unless_continuing(split, settings, out, from_checkpoint, command, device)
     _export_checkpoint(
         out, out / "torch", DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
     )
@@ -212,7 +219,12 @@ def _encoder_dir(encoder: Path | None) -> Path:
 
 
 def _fit_unless_continuing(
-    split: _Split, settings: TrainConfig, out: Path, from_checkpoint: bool, command: str
+    split: _Split,
+    settings: TrainConfig,
+    out: Path,
+    from_checkpoint: bool,
+    command: str,
+    device: str,
 ) -> None:
     """Fit the network, or check that ``out/torch`` holds a checkpoint to continue from."""
     from ._fit import fit
@@ -222,7 +234,7 @@ def _fit_unless_continuing(
         if not (ckpt / "train.json").is_file():
             raise TrainingError(f"{ckpt}: no checkpoint to continue from")
     else:
-        fit(split.corpus, split.train_ids, settings, out, command)
+        fit(split.corpus, split.train_ids, settings, out, command, device)
 
 
 def _fit_e2e_head(out: Path, split: _Split, seed: int) -> int:

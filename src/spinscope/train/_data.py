@@ -21,6 +21,7 @@ from .._pipeline import (
     span_window,
 )
 from .._semeval import Corpus, Label
+from ._distill import ArticleTargets, soft_tags
 
 IGNORE = -100
 
@@ -33,6 +34,7 @@ class SpanTarget:
     end: int
     features: npt.NDArray[np.float32]
     target: npt.NDArray[np.float32]
+    chars: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -43,6 +45,13 @@ class WindowExample:
     ids: npt.NDArray[np.int64]
     tags: npt.NDArray[np.int64]
     spans: list[SpanTarget] = field(default_factory=list)
+    # The teacher's O/B/I probabilities of the window's tokens, when distilling.
+    soft: npt.NDArray[np.float32] | None = None
+
+    @property
+    def span_keys(self) -> list[tuple[int, int]]:
+        """The character range of each gold span, in ``spans`` order."""
+        return [sp.chars for sp in self.spans]
 
 
 def token_tags(
@@ -73,14 +82,24 @@ def article_examples(
     techniques: tuple[str, ...],
     window_size: int,
     window_overlap: int,
+    teacher: ArticleTargets | None = None,
+    distill: float = 0.0,
 ) -> list[WindowExample]:
-    """Cut one annotated article into window examples."""
+    """Cut one annotated article into window examples.
+
+    With a ``teacher``, each window also gets the teacher's soft O/B/I targets, and each
+    span's technique target becomes ``(1 - distill) * gold + distill * teacher``.
+    """
     enc = encode_article(tokenizer, text)
     if len(enc) == 0:
         return []
     tags = token_tags(enc.offsets, [(lb.start, lb.end) for lb in labels])
     windows = plan_windows(len(enc), window_size - 2, window_overlap)
-    examples = [WindowExample(article_id, enc.ids[a:b], tags[a:b]) for a, b in windows]
+    soft = None if teacher is None else soft_tags(enc.offsets, teacher.offsets, teacher.probs)
+    examples = [
+        WindowExample(article_id, enc.ids[a:b], tags[a:b], soft=None if soft is None else soft[a:b])
+        for a, b in windows
+    ]
     by_span: dict[tuple[int, int], set[str]] = defaultdict(set)
     for lb in labels:
         if lb.technique is not None:
@@ -94,9 +113,13 @@ def article_examples(
         target = np.zeros(len(techniques), dtype=np.float32)
         for name in names:
             target[techniques.index(name)] = 1.0 / len(names)
+        if teacher is not None and (start, end) in teacher.spans:
+            target = (1.0 - distill) * target + distill * teacher.spans[(start, end)]
         offset = windows[w][0] - 1
         examples[w].spans.append(
-            SpanTarget(a - offset, b - offset, span_features(index, start, end), target)
+            SpanTarget(
+                a - offset, b - offset, span_features(index, start, end), target, (start, end)
+            )
         )
     return examples
 
@@ -107,8 +130,11 @@ def corpus_examples(
     techniques: tuple[str, ...],
     window_size: int,
     window_overlap: int,
+    teacher: dict[str, ArticleTargets] | None = None,
+    distill: float = 0.0,
 ) -> list[WindowExample]:
-    """Window examples of every article in ``corpus``, in article id order."""
+    """Window examples of every article in ``corpus``, in article id order (with the
+    teacher's soft targets mixed in, when given; see :func:`article_examples`)."""
     by_article: dict[str, list[Label]] = defaultdict(list)
     for lb in corpus.labels:
         by_article[lb.article_id].append(lb)
@@ -122,6 +148,8 @@ def corpus_examples(
             techniques,
             window_size,
             window_overlap,
+            None if teacher is None else teacher[aid],
+            distill,
         )
     return examples
 

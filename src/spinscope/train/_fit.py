@@ -6,7 +6,7 @@ import json
 import math
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ class TrainConfig:
         window_overlap: Tokens shared by neighbouring windows.
         max_steps: Stop after this many steps (0: no limit); for smoke runs.
         validation_every: Every n-th article by id is held out for validation.
+        teacher: Checkpoint folder of a fitted teacher network to distil ("": none).
+        distill: Weight of the teacher's soft targets against the gold ones (0 to 1).
     """
 
     encoder: str
@@ -52,6 +54,8 @@ class TrainConfig:
     window_overlap: int = 32
     max_steps: int = 0
     validation_every: int = 5
+    teacher: str = ""
+    distill: float = 0.0
 
 
 def seed_everything(seed: int) -> None:
@@ -72,13 +76,33 @@ class _Batch:
     bounds: list[tuple[int, int]]
     features: torch.Tensor | None
     targets: torch.Tensor | None
+    soft: torch.Tensor | None = None
+
+    def to(self, device: str) -> _Batch:
+        """The same batch with its tensors on ``device``."""
+
+        def move(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t.to(device, non_blocking=True)
+
+        return replace(
+            self,
+            ids=self.ids.to(device),
+            mask=self.mask.to(device),
+            tags=self.tags.to(device),
+            features=move(self.features),
+            targets=move(self.targets),
+            soft=move(self.soft),
+        )
 
 
-def _batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int) -> _Batch:
+def make_batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int) -> _Batch:
+    """Pad ``examples`` to the longest and collect their gold spans (window positions)."""
     width = max(len(ex.ids) for ex in examples) + 2
     ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(examples), width), dtype=torch.long)
     tags = torch.full((len(examples), width), IGNORE, dtype=torch.long)
+    distilled = all(ex.soft is not None for ex in examples)
+    soft = torch.zeros((len(examples), width, 3)) if distilled else None
     rows, bounds, feats, targets = [], [], [], []
     for r, ex in enumerate(examples):
         n = len(ex.ids)
@@ -86,6 +110,8 @@ def _batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int)
         ids[r, 1 : n + 1] = torch.from_numpy(ex.ids)
         mask[r, : n + 2] = 1
         tags[r, 1 : n + 1] = torch.from_numpy(ex.tags)
+        if soft is not None and ex.soft is not None:
+            soft[r, 1 : n + 1] = torch.from_numpy(ex.soft)
         for sp in ex.spans:
             rows.append(r)
             bounds.append((sp.start, sp.end))
@@ -99,6 +125,7 @@ def _batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int)
         bounds,
         torch.from_numpy(np.stack(feats)) if feats else None,
         torch.from_numpy(np.stack(targets)) if targets else None,
+        soft,
     )
 
 
@@ -145,16 +172,27 @@ def _epoch_batches(
     return batches
 
 
-def _loss(tagger: Tagger, head: SpanHead, b: _Batch, weights: torch.Tensor) -> Any:
-    """Tagging cross-entropy plus the class-weighted technique loss of the gold spans."""
+def _loss(
+    tagger: Tagger, head: SpanHead, b: _Batch, weights: torch.Tensor, distill: float = 0.0
+) -> Any:
+    """Tagging cross-entropy plus the class-weighted technique loss of the gold spans.
+
+    When distilling, the tagging loss is ``(1 - distill)`` gold cross-entropy plus
+    ``distill`` cross-entropy against the teacher's probabilities (span targets come mixed).
+    """
     logits, hidden = tagger(b.ids, b.mask)
     tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
-    loss = tag_loss(logits.reshape(-1, 3), b.tags.reshape(-1))
+    loss = tag_loss(logits.float().reshape(-1, 3), b.tags.reshape(-1))
+    if b.soft is not None and distill > 0:
+        valid = b.tags != IGNORE
+        logp = torch.log_softmax(logits.float(), dim=-1)
+        soft_loss = -(b.soft * logp).sum(dim=-1)[valid].mean()
+        loss = (1.0 - distill) * loss + distill * soft_loss
     if b.rows:
         assert b.features is not None and b.targets is not None
         pooled = pool_spans(hidden, b.mask, b.rows, b.bounds)
-        scores = head(torch.cat([pooled, b.features], dim=1))
-        logp = torch.log_softmax(scores, dim=1)
+        scores = head(torch.cat([pooled.float(), b.features], dim=1))
+        logp = torch.log_softmax(scores.float(), dim=1)
         per_span = -(b.targets * logp * weights).sum(dim=1)
         loss = loss + per_span.mean()
     return loss
@@ -166,9 +204,12 @@ def _train_steps(
     examples: list[WindowExample],
     config: TrainConfig,
     special_ids: tuple[int, int, int],
+    device: str = "cpu",
 ) -> list[dict[str, float]]:
     """The seeded training loop; returns the loss history, one entry an epoch."""
-    weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES)))
+    from ._distill import autocast
+
+    weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES))).to(device)
     optimizer = _optimizer(tagger, head, config)
     total = _total_steps(len(examples), config)
     schedule = _schedule(optimizer, total)
@@ -183,9 +224,9 @@ def _train_steps(
             for batch_idx in _epoch_batches(examples, config.batch_size, rng):
                 if step >= total:
                     break
-                loss = _loss(
-                    tagger, head, _batch([examples[i] for i in batch_idx], *special_ids), weights
-                )
+                b = make_batch([examples[i] for i in batch_idx], *special_ids).to(device)
+                with autocast(device):
+                    loss = _loss(tagger, head, b, weights, config.distill)
                 optimizer.zero_grad()
                 loss.backward()
                 nn.utils.clip_grad_norm_(params, 1.0)
@@ -209,10 +250,26 @@ def _save_checkpoint(
     (ckpt / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
 
+def load_tokenizer(folder: Path) -> Tokenizer:
+    """The fast tokenizer of a Hugging Face model folder, truncation and padding off."""
+    from transformers import AutoTokenizer
+
+    hf_tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    return prepare_tokenizer(hf_tok.backend_tokenizer)
+
+
 def fit(
-    corpus: Corpus, train_ids: list[str], config: TrainConfig, out: Path, command: str = ""
+    corpus: Corpus,
+    train_ids: list[str],
+    config: TrainConfig,
+    out: Path,
+    command: str = "",
+    device: str = "cpu",
 ) -> Path:
     """Fine-tune on ``train_ids`` of ``corpus`` and save a torch checkpoint under ``out/torch``.
+
+    With ``config.teacher``, that checkpoint first labels ``train_ids`` and the network is
+    fitted on gold and teacher targets mixed (:mod:`spinscope.train._distill`).
 
     Returns:
         The checkpoint folder (encoder in Hugging Face format, heads, tokenizer, settings).
@@ -221,6 +278,11 @@ def fit(
 
     seed_everything(config.seed)
     started = time.perf_counter()
+    teacher = None
+    if config.teacher:
+        from ._distill import label_corpus
+
+        teacher = label_corpus(Path(config.teacher), corpus, train_ids, device)
     hf_tok = AutoTokenizer.from_pretrained(config.encoder, local_files_only=True)
     tokenizer: Tokenizer = prepare_tokenizer(hf_tok.backend_tokenizer)
     examples = corpus_examples(
@@ -229,12 +291,14 @@ def fit(
         TECHNIQUE_NAMES,
         config.window_size,
         config.window_overlap,
+        teacher,
+        config.distill,
     )
     encoder = load_encoder(Path(config.encoder), config.layers)
-    tagger = Tagger(encoder)
-    head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES))
+    tagger = Tagger(encoder).to(device)
+    head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES)).to(device)
     special_ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
-    history = _train_steps(tagger, head, examples, config, special_ids)
+    history = _train_steps(tagger, head, examples, config, special_ids, device)
     ckpt = out / "torch"
     meta = {
         "config": asdict(config),
@@ -243,9 +307,10 @@ def fit(
         "special_ids": list(special_ids),
         "windows": len(examples),
         "fit_seconds": round(time.perf_counter() - started, 1),
+        "device": device,
         "command": command,
     }
-    _save_checkpoint(ckpt, tagger, head, hf_tok, meta)
+    _save_checkpoint(ckpt, tagger.cpu(), head.cpu(), hf_tok, meta)
     return ckpt
 
 

@@ -1,0 +1,117 @@
+"""Distillation targets: teacher tokens read off by the student's, mixed span targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from hypothesis import given
+from hypothesis import strategies as st
+from tokenizers import Tokenizer, models, pre_tokenizers
+
+from spinscope._pipeline import B_TAG, I_TAG, O_TAG
+from spinscope._semeval import Label
+from spinscope._techniques import TECHNIQUE_NAMES
+from spinscope.train._data import article_examples
+from spinscope.train._distill import ArticleTargets, load_targets, save_targets, soft_tags
+
+
+@st.composite
+def tokens_and_probs(
+    draw: st.DrawFn,
+) -> tuple[list[tuple[int, int]], npt.NDArray[np.float32]]:
+    """Disjoint sorted character ranges and a probability row for each."""
+    n = draw(st.integers(0, 12))
+    offsets, pos = [], 0
+    for _ in range(n):
+        pos += draw(st.integers(0, 3))
+        width = draw(st.integers(1, 6))
+        offsets.append((pos, pos + width))
+        pos += width
+    raw = draw(st.lists(st.floats(0.01, 1.0), min_size=3 * n, max_size=3 * n))
+    probs = np.asarray(raw, dtype=np.float32).reshape(n, 3)
+    return offsets, probs / probs.sum(axis=1, keepdims=True)
+
+
+@given(tokens_and_probs())
+def test_same_tokens_take_the_teacher_rows(
+    case: tuple[list[tuple[int, int]], npt.NDArray[np.float32]],
+) -> None:
+    offsets, probs = case
+    teacher = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    assert np.array_equal(soft_tags(offsets, teacher, probs), probs)
+
+
+@given(tokens_and_probs(), st.integers(1, 5))
+def test_finer_student_tokens_are_inside_words(
+    case: tuple[list[tuple[int, int]], npt.NDArray[np.float32]], cut: int
+) -> None:
+    """Splitting each teacher token in two: the first piece keeps the row, the second
+    (a word continuation) has no B, and every row stays a distribution."""
+    offsets, probs = case
+    student = []
+    for a, b in offsets:
+        mid = min(a + cut, b - 1)
+        student += [(a, mid), (mid, b)] if mid > a else [(a, b)]
+    teacher = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    soft = soft_tags(student, teacher, probs)
+    assert np.allclose(soft.sum(axis=1), 1.0, atol=1e-5)
+    for (a, _), row in zip(student, soft, strict=True):
+        if a not in {t[0] for t in offsets}:
+            assert row[B_TAG] == 0.0
+
+
+def test_uncovered_student_tokens_are_outside() -> None:
+    soft = soft_tags([(0, 3), (10, 12)], np.array([[0, 3]]), np.array([[0.2, 0.5, 0.3]]))
+    assert soft[1].tolist() == [1.0, 0.0, 0.0] and O_TAG == 0 and I_TAG == 2
+
+
+def _whitespace_tokenizer() -> Tokenizer:
+    vocab = {"[UNK]": 0, "they": 1, "are": 2, "corrupt": 3, "traitors": 4, "!": 5}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Whitespace(), pre_tokenizers.Punctuation()]
+    )
+    return tok
+
+
+def _teacher_for(text: str, span: tuple[int, int]) -> ArticleTargets:
+    enc = _whitespace_tokenizer().encode(text, add_special_tokens=False)
+    offsets = np.asarray(enc.offsets, dtype=np.int64)
+    probs = np.tile(np.asarray([[0.7, 0.2, 0.1]], dtype=np.float32), (len(offsets), 1))
+    technique = np.zeros(len(TECHNIQUE_NAMES), dtype=np.float32)
+    technique[TECHNIQUE_NAMES.index("Loaded_Language")] = 1.0
+    return ArticleTargets(offsets, probs, {span: technique})
+
+
+def test_examples_mix_gold_and_teacher_targets() -> None:
+    text = "they are corrupt traitors !"
+    span = (9, 25)
+    label = Label("1", *span, "Name_Calling,Labeling")
+    teacher = _teacher_for(text, span)
+    plain = article_examples(_whitespace_tokenizer(), "1", text, [label], TECHNIQUE_NAMES, 16, 2)
+    mixed = article_examples(
+        _whitespace_tokenizer(), "1", text, [label], TECHNIQUE_NAMES, 16, 2, teacher, 0.25
+    )
+    assert plain[0].soft is None
+    assert mixed[0].soft is not None and mixed[0].soft.shape == (5, 3)
+    assert mixed[0].span_keys == [span]
+    target = mixed[0].spans[0].target
+    assert target[TECHNIQUE_NAMES.index("Name_Calling,Labeling")] == 0.75
+    assert target[TECHNIQUE_NAMES.index("Loaded_Language")] == 0.25
+    assert np.isclose(target.sum(), 1.0)
+
+
+def test_targets_survive_a_save_and_load(tmp_path: Path) -> None:
+    targets = {
+        "1": _teacher_for("they are corrupt traitors !", (9, 25)),
+        "22": ArticleTargets(np.zeros((0, 2), np.int64), np.zeros((0, 3), np.float32), {}),
+    }
+    save_targets(tmp_path / "t.npz", targets)
+    back = load_targets(tmp_path / "t.npz")
+    assert sorted(back) == ["1", "22"]
+    assert np.array_equal(back["1"].probs, targets["1"].probs)
+    assert list(back["1"].spans) == [(9, 25)]
+    assert np.array_equal(back["1"].spans[(9, 25)], targets["1"].spans[(9, 25)])
+    assert back["22"].spans == {} and back["22"].offsets.shape == (0, 2)
