@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._errors import FormatError, InputError
 from .._pipeline import Attribution
 
 Fragments = tuple[tuple[int, int], ...]
@@ -23,6 +24,8 @@ Fragments = tuple[tuple[int, int], ...]
 _ROLE_FIELDS = {"Content": "content", "Cue": "cue", "Source": "source"}
 _TEXT_BOUND = re.compile(r"T\d+\t\S+ \d+ \d+")
 _EVENT = re.compile(r"E\d+\t")
+# ASCII digits only (``\d`` takes any script's), at most 18: int() refuses over 4,300.
+_FRAGMENTS = re.compile(r"[0-9]{1,18} [0-9]{1,18}(?:;[0-9]{1,18} [0-9]{1,18})*")
 
 
 @dataclass(frozen=True)
@@ -45,24 +48,37 @@ class Document:
 def parse_fragments(field: str) -> Fragments:
     """The character ranges of a brat offset field, ``S E`` or ``S E;S2 E2``.
 
+    Raises:
+        FormatError: for a field of another shape, or a range that does not end after
+            it starts.
+
     Example:
         >>> parse_fragments("107 114")
         ((107, 114),)
         >>> parse_fragments("2103 2168;2170 2425")
         ((2103, 2168), (2170, 2425))
     """
-    return tuple((int(s), int(e)) for s, e in (part.split() for part in field.split(";")))
+    if not _FRAGMENTS.fullmatch(field):
+        raise FormatError(f"offsets {field[:40]!r} are not 'S E' or 'S E;S2 E2'")
+    found = tuple((int(s), int(e)) for s, e in (part.split(" ") for part in field.split(";")))
+    for start, end in found:
+        if start >= end:
+            raise FormatError(f"offsets {start} {end}: the end must come after the start")
+    return found
 
 
 def _text_bound(lines: list[str]) -> dict[str, Fragments]:
     spans: dict[str, Fragments] = {}
-    for line in lines:
+    for n, line in enumerate(lines, 1):
         # A span's text may hold line breaks, so its tail lines start with anything.
         if not _TEXT_BOUND.match(line):
             continue
         ident, body = line.split("\t")[:2]
         _, _, offsets = body.partition(" ")
-        spans[ident] = parse_fragments(offsets)
+        try:
+            spans[ident] = parse_fragments(offsets)
+        except FormatError as exc:
+            raise FormatError(f"line {n}: {exc}") from None
     return spans
 
 
@@ -71,6 +87,9 @@ def parse_ann(ann: str) -> list[Attribution]:
 
     Text-bound spans that no event line names (``Discard``, ``Discuss``) are not
     attributions and are left out; fragments of a role are kept sorted.
+
+    Raises:
+        FormatError: naming the line, for a text-bound line whose offsets are malformed.
 
     Example:
         >>> ann = "\\n".join([
@@ -131,14 +150,32 @@ def read_split(root: Path, split: str, limit: int | None = None) -> list[Documen
         if not files:
             continue
         ann = files[0]
-        docs.append(
-            Document(
-                name=path.stem,
-                text=path.read_text(encoding="utf-8"),
-                annotator=ann.stem.rsplit("_", 1)[1],
-                attributions=tuple(parse_ann(ann.read_text(encoding="utf-8"))),
-            )
-        )
+        text = _read(path)
+        try:
+            attributions = tuple(parse_ann(_read(ann)))
+        except FormatError as exc:
+            raise FormatError(f"{ann}: {exc}") from None
+        _check_within(attributions, len(text), ann)
+        docs.append(Document(path.stem, text, ann.stem.rsplit("_", 1)[1], attributions))
         if limit is not None and len(docs) >= limit:
             break
     return docs
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _check_within(attributions: tuple[Attribution, ...], length: int, ann: Path) -> None:
+    """Refuse an annotation whose offsets run past its text: it belongs to another text."""
+    for a in attributions:
+        for start, end in (*a.content, *a.cue, *a.source):
+            if end > length:
+                raise FormatError(
+                    f"{ann}: span {start}-{end} is not within its text ({length} characters)"
+                )

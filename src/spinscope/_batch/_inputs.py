@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
-from .._ingest import HTML_SUFFIXES, decode_text
+from .._ingest import HTML_SUFFIXES, decode_text, path_name, shown_value, valid_unicode
 from .._store import ArticleRecord, Failure, content_key
 
 TEXT_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv"}
 FIELDS = ("id", "text", "html", "title", "source", "url", "published")
-_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([T ].*)?$")
+_DATE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})([T ].*)?$")
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,14 @@ def normalize_date(value: Any) -> str | None:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    m = _DATE.match(str(value).strip())
+    m = _DATE.match(value.strip()) if isinstance(value, str) else None
     if m:
         try:
             return date.fromisoformat(m.group(1)).isoformat()
         except ValueError:
             pass
-    raise InputError(f"published {value!r} is not a date (YYYY-MM-DD)")
+    # Shown short: the value comes from the input and may be huge.
+    raise InputError(f"published {shown_value(value)} is not a date (YYYY-MM-DD)")
 
 
 def _optional(row: dict[str, Any], name: str, limit: int = 2000) -> str | None:
@@ -78,10 +79,28 @@ def _optional(row: dict[str, Any], name: str, limit: int = 2000) -> str | None:
     return value[:limit] or None
 
 
+def _problem(row: dict[str, Any]) -> str | None:
+    """What makes a row unusable whatever its content: an id that is no string or
+    number, or a field that is not Unicode text (JSON's lone surrogate ``\\ud800``)."""
+    raw_id = row.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
+        return "'id' is not a string or a number"
+    for name in FIELDS:
+        value = row.get(name)
+        if isinstance(value, list | dict):
+            return f"'{name}' is not a string"
+        if isinstance(value, str) and not valid_unicode(value):
+            return f"'{name}' is not valid Unicode (it holds a lone surrogate)"
+    return None
+
+
 def item_from_row(row: Any, location: str, max_bytes: int) -> Item | Failure:
     """An :class:`Item` from one JSONL object or CSV row, or why it is unusable."""
     if not isinstance(row, dict):
         return Failure(location, "not a JSON object")
+    problem = _problem(row)
+    if problem is not None:
+        return Failure(location, problem)
     raw_id = row.get("id")
     key = None if raw_id is None or str(raw_id).strip() == "" else str(raw_id).strip()
     text, html = row.get("text"), row.get("html")
@@ -113,7 +132,7 @@ def item_from_row(row: Any, location: str, max_bytes: int) -> Item | Failure:
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Item | Failure]:
     with path.open("rb") as f:
         for n, line in enumerate(f, 1):
-            location = f"{path}:{n}"
+            location = f"{path_name(path)}:{n}"
             if not line.strip():
                 continue
             if len(line) > max_bytes:
@@ -121,10 +140,16 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Item | Failure]:
                 continue
             try:
                 row = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield Failure(location, f"malformed JSON line ({exc})")
+            # ValueError: also a number over 4,300 digits; RecursionError: nested too deep.
+            except (ValueError, RecursionError) as exc:
+                yield Failure(location, f"malformed JSON line ({_short(exc)})")
                 continue
             yield item_from_row(row, location, max_bytes)
+
+
+def _short(exc: BaseException) -> str:
+    # The first clause of the parser's message: enough to find the problem, one line.
+    return str(exc).split(";")[0][:200]
 
 
 def _read_csv(path: Path, max_bytes: int) -> Iterator[Item | Failure]:
@@ -132,36 +157,38 @@ def _read_csv(path: Path, max_bytes: int) -> Iterator[Item | Failure]:
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
         reader = csv.DictReader(f)
         if not reader.fieldnames or not {"text", "html"} & set(reader.fieldnames):
-            yield Failure(str(path), "CSV header has no 'text' or 'html' column")
+            yield Failure(path_name(path), "CSV header has no 'text' or 'html' column")
             return
         try:
             for row in reader:
-                yield item_from_row(row, f"{path}:{reader.line_num}", max_bytes)
+                yield item_from_row(row, f"{path_name(path)}:{reader.line_num}", max_bytes)
         except csv.Error as exc:
-            yield Failure(f"{path}:{reader.line_num}", f"malformed CSV ({exc})")
+            yield Failure(f"{path_name(path)}:{reader.line_num}", f"malformed CSV ({exc})")
 
 
 def _read_file(path: Path, key: str, max_bytes: int) -> Item | Failure:
+    name = path_name(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Failure(str(path), f"{size:,} bytes is over the {max_bytes:,}-byte limit", key)
+            return Failure(name, f"{size:,} bytes is over the {max_bytes:,}-byte limit", key)
         data = path.read_bytes()
     except OSError as exc:
-        return Failure(str(path), f"cannot be read ({exc.strerror})", key)
-    return Item(key, str(path), data, path.suffix.lower() in HTML_SUFFIXES)
+        return Failure(name, f"cannot be read ({exc.strerror})", key)
+    return Item(key, name, data, path.suffix.lower() in HTML_SUFFIXES)
 
 
 def _read_folder(folder: Path, max_bytes: int) -> Iterator[Item | Failure]:
-    base = folder.resolve().name or "input"
+    # Keys and locations are stored and shown: a name's bytes that are not UTF-8 as U+FFFD.
+    base = path_name(folder.resolve().name) or "input"
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
         if path.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
-            yield Failure(str(path), "not a .txt or .html file")
+            yield Failure(path_name(path), "not a .txt or .html file")
             continue
-        yield _read_file(path, f"{base}/{rel.as_posix()}", max_bytes)
+        yield _read_file(path, f"{base}/{path_name(rel.as_posix())}", max_bytes)
 
 
 def read_inputs(inputs: list[str], max_bytes: int) -> Iterator[Item | Failure]:
@@ -181,7 +208,7 @@ def read_inputs(inputs: list[str], max_bytes: int) -> Iterator[Item | Failure]:
         elif suffix in CSV_SUFFIXES:
             yield from _read_csv(path, max_bytes)
         else:
-            yield _read_file(path, path.name, max_bytes)
+            yield _read_file(path, path_name(path.name), max_bytes)
 
 
 def check_inputs(inputs: list[str]) -> list[str]:
@@ -196,10 +223,10 @@ def check_inputs(inputs: list[str]) -> list[str]:
     for raw in inputs:
         path = Path(raw)
         if not path.exists():
-            raise InputError(f"{raw}: no such file or folder")
+            raise InputError(f"{path_name(raw)}: no such file or folder")
         if path.is_file() and path.suffix.lower() not in known:
             raise InputError(
-                f"{raw}: unknown input kind; use a folder, .jsonl, .csv, .txt or .html"
+                f"{path_name(raw)}: unknown input kind; use a folder, .jsonl, .csv, .txt or .html"
             )
     return inputs
 

@@ -90,7 +90,9 @@ def semeval_id(source: Source) -> str:
     """
     if source.path is None:
         return "stdin"
-    return article_id(source.path) or source.path.stem
+    # From the name, not the path: the name's bytes that are not UTF-8 are U+FFFD already.
+    name = Path(source.name)
+    return article_id(name) or name.stem
 
 
 def _file_console(handle: TextIO) -> Console:

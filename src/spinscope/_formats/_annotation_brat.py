@@ -25,7 +25,9 @@ from ._attributions import _text_bound, write_ann
 from ._record import Record
 from ._registry import Target
 
-_FRAGMENTS = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
+# ASCII digits only (``\d`` would take any script's), at most 18 of them: no offset is
+# longer, and int() refuses over 4,300.
+_FRAGMENTS = re.compile(r"[0-9]{1,18} [0-9]{1,18}(?:;[0-9]{1,18} [0-9]{1,18})*")
 
 
 def brat_type(technique: str) -> str:
@@ -104,9 +106,13 @@ def _t_line(line: str, article_id: str, text: str | None, where: str) -> Label:
         raise FormatError(f"{where}: expected T<n><TAB>Type start end<TAB>text")
     kind, fragments = cols[1].split(" ", 1)
     technique = TECHNIQUE_OF_TYPE.get(kind, kind)
-    if not _FRAGMENTS.match(fragments):
+    if not _FRAGMENTS.fullmatch(fragments):
         raise FormatError(f"{where}: offsets must be 'start end' or 'start end;start end'")
     ends = [int(n) for n in re.split(r"[ ;]", fragments)]
+    # brat refuses a fragment that ends where it starts or before; so does a span.
+    backwards = [f"{s}-{e}" for s, e in zip(ends[::2], ends[1::2], strict=True) if s >= e]
+    if backwards:
+        raise FormatError(f"{where}: fragment {backwards[0]} needs start < end")
     # A discontinuous span (brat's S E;S2 E2) is read as one, from its first start to its
     # last end: SemEval spans are contiguous.
     return span_label(article_id, min(ends), max(ends), technique, text, where)
@@ -125,11 +131,20 @@ def parse_technique_ann(content: str, article_id: str, text: str | None, name: s
         [Label(article_id='7', start=0, end=4, technique='Doubt')]
     """
     labels = []
+    seen: dict[str, int] = {}
     # Lines end at \n only: a span's text may hold other characters str.splitlines breaks at.
     for n, line in enumerate(content.split("\n"), 1):
         line = line.removesuffix("\r")
-        if line.startswith("T"):
-            labels.append(_t_line(line, article_id, text, f"{name}, line {n}"))
+        if not line.startswith("T"):
+            continue
+        # brat refuses a file where an id comes twice: which span would T3 be?
+        ident = line.split("\t", 1)[0]
+        if ident in seen:
+            raise FormatError(
+                f"{name}, line {n}: id {ident[:20]} comes twice (also line {seen[ident]})"
+            )
+        seen[ident] = n
+        labels.append(_t_line(line, article_id, text, f"{name}, line {n}"))
     return sorted(labels, key=lambda x: (x.start, x.end, x.technique or ""))
 
 

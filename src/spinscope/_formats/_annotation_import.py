@@ -20,16 +20,16 @@ that comes twice is an error, as its spans would run together.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._errors import FormatError, InputError
+from .._ingest import load_json
 from .._semeval import Label, format_labels
 from ._annotation_brat import read_brat
-from ._annotations import Article, article_id_of, safe_name, span_label
+from ._annotations import Article, article_id_of, clean_id, safe_name, span_label
 from ._inception import read_inception
 
 IMPORT_FORMATS = ("label-studio", "doccano", "brat", "inception")
@@ -66,11 +66,10 @@ def _load_json(path: Path) -> Any:
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give the exported file")
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError alike
-        raise FormatError(f"{path}: not JSON ({exc})") from None
+    return load_json(data, str(path))
 
 
 def _source(fields: dict[str, Any]) -> str | None:
@@ -78,12 +77,23 @@ def _source(fields: dict[str, Any]) -> str | None:
     return source.strip() if isinstance(source, str) and source.strip() else None
 
 
-def _article_id(fields: dict[str, Any], fallback: str) -> str:
+def _article_id(fields: dict[str, Any], own_id: object, n: int) -> str:
+    """The id of a task or line: its ``article_id``, else that of its ``source``, else
+    its own ``id``, else its number in the file."""
     given = fields.get("article_id")
-    if isinstance(given, str | int) and not isinstance(given, bool) and str(given).strip():
-        return str(given).strip()
     source = _source(fields)
-    return article_id_of(source) if source is not None else fallback
+    if _usable_id(given):
+        aid = str(given)
+    elif source is not None:
+        aid = article_id_of(source)
+    else:
+        aid = str(own_id) if _usable_id(own_id) else str(n)
+    return clean_id(aid) or str(n)
+
+
+def _usable_id(value: object) -> bool:
+    # A string or a whole number: anything else (null, a list) is no one's id.
+    return isinstance(value, str | int) and not isinstance(value, bool) and bool(str(value).strip())
 
 
 def _latest(items: Any, where: str) -> dict[str, Any] | None:
@@ -127,7 +137,7 @@ def _ls_article(task: Any, n: int, path: Path, predictions: bool) -> Article | s
         chosen = _latest(task.get("predictions"), where)
     if chosen is None:
         return f"{where}: not annotated" + ("" if predictions else " (see --predictions)")
-    aid = _article_id(data, str(task.get("id", n)))
+    aid = _article_id(data, task.get("id"), n)
     labels = _task_labels(chosen.get("result", []), aid, text, where)
     return Article(aid, text, tuple(sorted(labels, key=_order)), where, _source(data))
 
@@ -174,7 +184,7 @@ def read_doccano(path: Path) -> Imported:
         raise InputError(f"{path}: is a folder; give the exported .jsonl file")
     try:
         # Lines end at \n only: a JSON string may hold U+2028 and others splitlines breaks at.
-        lines = path.read_bytes().decode("utf-8").split("\n")
+        lines = path.read_bytes().decode("utf-8-sig").split("\n")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -184,16 +194,13 @@ def read_doccano(path: Path) -> Imported:
         if not line.strip():
             continue
         where = f"{path}, line {n}"
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError(f"{where}: not JSON ({exc.msg})") from None
+        doc = load_json(line, where)
         if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
             raise FormatError(f"{where}: expected an object with a text")
         spans: Any = next((doc[k] for k in ("label", "labels", "entities") if k in doc), [])
         if not isinstance(spans, list):
             raise FormatError(f"{where}: 'label' must be a list of [start, end, technique]")
-        aid = _article_id(doc, str(doc.get("id", n)))
+        aid = _article_id(doc, doc.get("id"), n)
         labels = [_doccano_span(item, aid, doc["text"], where) for item in spans]
         imported.articles.append(
             Article(aid, doc["text"], tuple(sorted(labels, key=_order)), where, _source(doc))

@@ -26,6 +26,7 @@ from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
 from .._errors import FormatError, InputError
+from .._ingest import shown_value
 from .._semeval import Label
 from .._techniques import TECHNIQUE_NAMES, TECHNIQUES
 from ._record import Record
@@ -38,6 +39,8 @@ CONFIG_SUFFIX = ".label-config.xml"
 
 
 _ARTICLE = re.compile(r"^article(\d+)(?:\.|$)")
+# What splits a SemEval line: a tab, or a line break as str.splitlines sees one.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SUFFIXES = re.compile(r"(?:\.(?:txt|json|jsonl|ann|html?|xml))+$", re.IGNORECASE)
 
 
@@ -77,8 +80,18 @@ def article_id_of(name: str) -> str:
     if m:
         return m.group(1)
     stem = _SUFFIXES.sub("", base).strip("<>")
-    # Tabs and line breaks would break the SemEval lines.
-    return re.sub(r"[\t\r\n]", " ", stem) or name
+    return clean_id(stem) or clean_id(name)
+
+
+def clean_id(name: str) -> str:
+    """``name`` as an article id in SemEval lines: tabs and line breaks (those
+    ``str.splitlines`` sees too) as spaces, spaces around it left out.
+
+    Example:
+        >>> clean_id(" a\\tb\\u2028c ")
+        'a b c'
+    """
+    return _BREAKS.sub(" ", name).strip()
 
 
 def safe_name(name: str) -> str:
@@ -136,16 +149,22 @@ def span_label(
         ...
         spinscope._errors.FormatError: a.json: span 0-9 is not within the text (5 characters)
     """
+    # The values come from a file: shown short, never whole or nested deep.
     if type(start) is not int or type(end) is not int:
-        raise FormatError(f"{where}: span offsets must be integers, got {start!r}, {end!r}")
+        raise FormatError(
+            f"{where}: span offsets must be integers, got {shown_value(start)}, {shown_value(end)}"
+        )
     if not 0 <= start < end:
-        raise FormatError(f"{where}: span {start}-{end} needs 0 <= start < end")
+        raise FormatError(
+            f"{where}: span {shown_value(start)}-{shown_value(end)} needs 0 <= start < end"
+        )
     if text is not None and end > len(text):
         raise FormatError(
-            f"{where}: span {start}-{end} is not within the text ({len(text)} characters)"
+            f"{where}: span {start}-{shown_value(end)} is not within the text "
+            f"({len(text)} characters)"
         )
     if technique not in TECHNIQUE_NAMES:
-        raise FormatError(f"{where}: unknown technique {technique!r}")
+        raise FormatError(f"{where}: unknown technique {shown_value(technique)}")
     return Label(article_id, start, end, str(technique))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import FormatError, InputError
+from .._ingest import load_json
 from .._semeval import Label
 from ._annotations import Article, article_id_of, file_stem, span_label
 from ._record import Record
@@ -126,10 +127,24 @@ def inception_folder(record: Record, folder: Path) -> list[Path]:
 def _structures(doc: Any, where: str) -> list[dict[str, Any]]:
     found = doc.get("%FEATURE_STRUCTURES") if isinstance(doc, dict) else None
     if isinstance(found, dict):  # the format's other form, keyed by id
-        found = [{"%ID": int(k), **v} for k, v in found.items() if isinstance(v, dict)]
+        found = [{**v, "%ID": k} for k, v in found.items() if isinstance(v, dict)]
     if not isinstance(found, list) or not all(isinstance(fs, dict) for fs in found):
         raise FormatError(f"{where}: not a UIMA CAS JSON document (no %FEATURE_STRUCTURES)")
+    seen: set[str] = set()
+    for fs in found:
+        # An id that comes twice makes a reference ambiguous: the file is not a CAS.
+        ident = _ident(fs)
+        if ident in seen:
+            raise FormatError(f"{where}: feature structure id {ident} comes twice")
+        if ident is not None:
+            seen.add(ident)
     return found
+
+
+def _ident(fs: dict[str, Any]) -> str | None:
+    """A feature structure's ``%ID`` as text (ids are numbers, or keys in the keyed form)."""
+    ident = fs.get("%ID")
+    return str(ident) if isinstance(ident, str | int) and not isinstance(ident, bool) else None
 
 
 def parse_cas(doc: Any, name: str) -> Article:
@@ -162,7 +177,7 @@ def parse_cas(doc: Any, name: str) -> Article:
     for fs in structures:
         if fs.get("%TYPE") != LAYER:
             continue
-        where = f"{name}, feature structure {fs.get('%ID')}"
+        where = f"{name}, feature structure {_ident(fs)}"
         if not fs.get(FEATURE):
             raise FormatError(f"{where}: a {LAYER} span without a {FEATURE}")
         begin, end = fs.get("begin", 0), fs.get("end", 0)
@@ -194,10 +209,8 @@ def read_inception(path: Path) -> list[Article]:
     articles = []
     for file in files:
         try:
-            doc = json.loads(file.read_bytes().decode("utf-8"))
+            data = file.read_bytes()
         except OSError as exc:
             raise InputError(f"{file}: cannot read ({exc.strerror})") from None
-        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError alike
-            raise FormatError(f"{file}: not JSON ({exc})") from None
-        articles.append(parse_cas(doc, str(file)))
+        articles.append(parse_cas(load_json(data, str(file)), str(file)))
     return articles

@@ -1,9 +1,10 @@
 """Text in: decoding bytes and files, extracting articles from HTML, fetching URLs safely,
-and the inputs of ``spinscope analyze`` (files, folders, standard input)."""
+the inputs of ``spinscope analyze`` (files, folders, standard input), and JSON from files."""
 
 from ._fetch import FetchPolicy, Page, fetch
-from ._files import decode_text, read_text_file
+from ._files import decode_text, path_name, read_text_file, valid_unicode, without_surrogates
 from ._html import extract_article
+from ._json import load_json, shown_value
 from ._sources import HTML_SUFFIXES, Source, collect_sources
 
 __all__ = [
@@ -15,5 +16,10 @@ __all__ = [
     "decode_text",
     "extract_article",
     "fetch",
+    "load_json",
+    "path_name",
     "read_text_file",
+    "shown_value",
+    "valid_unicode",
+    "without_surrogates",
 ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .._errors import BinaryInputError, FetchError, FetchTimeoutError
+from ._files import without_surrogates
 from ._guard import Resolver, shown, system_resolver, usable_url, vetted_address
 
 if TYPE_CHECKING:
@@ -104,7 +105,9 @@ def _read(url: str, response: httpx.Response, policy: FetchPolicy, deadline: flo
         raise FetchError(f"{shown(url)}: the server answered {response.status_code}")
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in TEXT_TYPES:
-        raise BinaryInputError(f"{shown(url)}: {media_type or 'unknown'} content is not an article")
+        # The type is the server's text: shown short and escaped, like a URL.
+        kind = shown(media_type) if media_type else "unknown"
+        raise BinaryInputError(f"{shown(url)}: {kind} content is not an article")
     body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
@@ -112,9 +115,21 @@ def _read(url: str, response: httpx.Response, policy: FetchPolicy, deadline: flo
             raise FetchTimeoutError(f"{shown(url)}: not read within {policy.timeout:g} s")
         if len(body) > policy.max_bytes:
             raise FetchError(f"{shown(url)}: page larger than {policy.max_bytes:,} bytes")
-    encoding = response.charset_encoding or "utf-8"
+    return Page(url, media_type, _decode_body(bytes(body), response.charset_encoding))
+
+
+def _decode_body(body: bytes, charset: str | None) -> str:
+    """``body`` decoded as the server's ``charset`` says, else (unknown, or a codec that
+    cannot replace bad bytes, such as ``idna`` or ``punycode``) as UTF-8. Codecs that can
+    make lone surrogates (``utf-7``, ``raw_unicode_escape``) have them replaced: they
+    are not text, and no answer could encode them.
+
+    Example:
+        >>> _decode_body(b"caf\\xe9", "latin-1"), _decode_body(b"+2AA-", "utf-7")
+        ('café', '\ufffd')
+    """
     try:
-        text = bytes(body).decode(encoding, errors="replace")
-    except LookupError:
-        text = bytes(body).decode("utf-8", errors="replace")
-    return Page(url, media_type, text)
+        text = body.decode(charset or "utf-8", errors="replace")
+    except (LookupError, ValueError):  # UnicodeError, and a NUL in the codec's name
+        text = body.decode("utf-8", errors="replace")
+    return without_surrogates(text)

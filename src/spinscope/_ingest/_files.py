@@ -13,6 +13,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 
 # Bytes that never occur in text files; their presence means a binary file.
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # Byte order marks of the encodings that are not ASCII-compatible. UTF-32 first: its
@@ -23,6 +24,42 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def valid_unicode(text: str) -> bool:
+    """Whether ``text`` is Unicode text: no lone surrogate (JSON's ``\\ud800``, or a file
+    name's byte that is not UTF-8), so that it can be written as UTF-8.
+
+    Example:
+        >>> valid_unicode("café 😀"), valid_unicode("a\\ud800")
+        (True, False)
+    """
+    return _SURROGATE.search(text) is None
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, one character for one, so
+    that it can be written as UTF-8 and every offset into it stays right.
+
+    Example:
+        >>> without_surrogates("a\\ud800b")
+        'a\ufffdb'
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def path_name(path: Path | str) -> str:
+    """``path`` as text that can be written anywhere: each byte of a file name that is
+    not UTF-8 (which Python keeps as a lone surrogate) becomes U+FFFD.
+
+    A name goes into messages, JSON, reports and the store; with a surrogate in it, each
+    of them would fail to encode it.
+
+    Example:
+        >>> path_name("caf\\udce9.txt")
+        'caf\ufffd.txt'
+    """
+    return without_surrogates(str(path))
 
 
 def _decode_bom(data: bytes, name: str) -> str | None:
@@ -103,20 +140,23 @@ def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str,
         >>> read_text_file(p)
         ('Hello', [])
     """
+    name = path_name(path)  # messages and warnings are written out: no surrogates
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise InputError(f"{path}: is a directory")
+            raise InputError(f"{name}: is a directory")
         if not stat.S_ISREG(mode):
-            raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
+            raise InputError(f"{name}: not a regular file (a device, pipe or socket)")
         with path.open("rb") as f:
             data = f.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{name}: no such file") from None
     except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+        raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
+    except ValueError:  # a NUL in the name, which no file name can hold
+        raise InputError(f"{name}: not a usable file name") from None
     if len(data) > max_bytes:
-        raise TooLargeError(f"{path}: over the {max_bytes:,}-byte limit")
-    return decode_text(data, str(path))
+        raise TooLargeError(f"{name}: over the {max_bytes:,}-byte limit")
+    return decode_text(data, name)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .._errors import InputError
 from .._settings import Settings
-from ._files import decode_text, read_text_file
+from ._files import decode_text, path_name, read_text_file
 from ._html import extract_article
 
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -63,15 +63,16 @@ def collect_sources(inputs: list[str]) -> list[Source]:
             sources.append(Source("<stdin>", None))
             continue
         path = Path(item)
+        # Names are written to outputs and messages: bytes that are not UTF-8 as U+FFFD.
         if path.is_dir():
             files = _visible_files(path)
             if not files:
-                raise InputError(f"{path}: directory holds no files")
-            sources += [Source(str(p), p) for p in files]
+                raise InputError(f"{path_name(path)}: directory holds no files")
+            sources += [Source(path_name(p), p) for p in files]
         elif path.exists():
-            sources.append(Source(str(path), path))
+            sources.append(Source(path_name(path), path))
         else:
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(f"{path_name(path)}: no such file or directory")
     return sources
 
 

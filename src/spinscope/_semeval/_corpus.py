@@ -14,6 +14,7 @@ from .._techniques import TECHNIQUE_NAMES
 UNKNOWN = "?"
 
 _ARTICLE_FILE = re.compile(r"^article(\d+)\.txt$")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, order=True)
@@ -51,10 +52,12 @@ def parse_labels(text: str, name: str = "<labels>", allow_unknown: bool = False)
         [Label(article_id='7', start=3, end=9, technique='Doubt')]
     """
     labels: list[Label] = []
-    for n, line in enumerate(text.splitlines(), 1):
+    # Lines end at \n, \r\n or \r only: an article id may hold other characters that
+    # str.splitlines breaks at (U+2028, \x1c, ...), as a file name can.
+    for n, line in enumerate(_LINE_END.split(text), 1):
         if not line.strip():
             continue
-        cols = line.rstrip("\r").split("\t")
+        cols = line.split("\t")
         where = f"{name}, line {n}"
         if len(cols) == 4:
             article_id, technique, s, e = cols
@@ -159,6 +162,15 @@ class Corpus:
         unknown = sorted({lb.article_id for lb in labels} - set(articles))
         if unknown:
             raise FormatError(f"{labels_path}: labels for missing articles {unknown[:5]}")
+        # A span past its article's end would be cut short, silently, wherever it is used.
+        beyond = [lb for lb in labels if lb.end > len(articles[lb.article_id])]
+        if beyond:
+            lb = beyond[0]
+            raise FormatError(
+                f"{labels_path}: span {lb.start}-{lb.end} of article {lb.article_id} ends past "
+                f"its text ({len(articles[lb.article_id])} characters)"
+                + (f", and {len(beyond) - 1} more" if len(beyond) > 1 else "")
+            )
         return cls(articles, labels)
 
     def subset(self, ids: Iterable[str]) -> Corpus:

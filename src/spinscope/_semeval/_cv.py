@@ -9,7 +9,6 @@ and pooled over all out-of-fold predictions (the steadier number, scored as one 
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
+from .._ingest import load_json
 from .._pipeline import Model
 from .._techniques import TECHNIQUE_NAMES, get_technique
 from ._corpus import Corpus, Label
@@ -130,12 +130,22 @@ def load_cv_folder(folder: Path) -> tuple[dict[str, int], list[Path]]:
     """The fold of each article and the fold model directories of a CV folder.
 
     Raises:
-        InputError: when ``folds.json`` or a fold's model directory is missing.
+        InputError: when ``folds.json`` is missing or is not an object of article id ->
+            fold number, or a fold's model directory is missing.
     """
+    path = folder / "folds.json"
     try:
-        folds = {str(k): int(v) for k, v in json.loads((folder / "folds.json").read_text()).items()}
-    except (OSError, ValueError, AttributeError) as exc:
-        raise InputError(f"{folder}: no readable folds.json ({exc})") from None
+        doc = load_json(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise InputError(f"{folder}: no readable folds.json ({exc.strerror})") from None
+    # Each article's fold is a whole number (bool is an int to Python, not a fold).
+    if (
+        not doc
+        or not isinstance(doc, dict)
+        or any(type(v) is not int or v < 0 for v in doc.values())
+    ):
+        raise InputError(f"{path}: expected an object of article id -> fold number")
+    folds: dict[str, int] = {str(k): v for k, v in doc.items()}
     dirs = [folder / f"fold{k}" for k in sorted(set(folds.values()))]
     absent = [str(d) for d in dirs if not (d / "config.json").is_file()]
     if absent:

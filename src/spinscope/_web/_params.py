@@ -79,7 +79,8 @@ def number(params: QueryParams, name: str, default: int, high: int) -> int:
     raw = one(params, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
+    # ASCII digits only: "²".isdigit() is true, but int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= high:
         raise InputError(f"{name} {raw!r}: use a whole number from 1 to {high}")
     return int(raw)
 
