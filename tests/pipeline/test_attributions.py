@@ -42,7 +42,8 @@ def test_without_a_head_every_span_is_the_authors_and_the_json_is_as_before() ->
     doc = analysis.to_dict()
     assert "attributions" not in doc
     assert set(doc["spans"][0]) == {
-        *("start", "end", "text", "technique", "title", "definition", "confidence")
+        *("start", "end", "text", "technique", "title", "definition", "confidence"),
+        "target",  # whom it aims at (or null): found by rules, with or without a head
     }
     rebuilt = build_analysis(analysis.text, analysis.spans, "fake-model", analysis.threshold)
     assert doc == {**rebuilt.to_dict(), "passages": doc["passages"]}
@@ -118,7 +119,7 @@ ranges = st.tuples(st.integers(0, 60), st.integers(1, 30)).map(lambda t: (t[0], 
 def test_a_span_is_attributed_when_at_least_half_of_it_is_in_a_content(
     spans: list[tuple[int, int]], contents: list[tuple[int, int]]
 ) -> None:
-    said = [Statement((c,), None, None, None, "") for c in sorted(contents)]
+    said = [Statement((c,), (0, 1), None, None, "") for c in sorted(contents)]
     marked = attribute([Span(a, b, "Doubt", 0.5) for a, b in spans], said)
     assert [(s.start, s.end) for s in marked] == spans
     for span in marked:
@@ -128,6 +129,18 @@ def test_a_span_is_attributed_when_at_least_half_of_it_is_in_a_content(
             assert span.attribution is not None and inside[span.attribution] == most
         else:
             assert span.attribution is None and span.voice == "author"
+
+
+def test_a_content_with_neither_source_nor_cue_gives_no_voice() -> None:
+    bare = Statement(((0, 10),), None, None, None, "x" * 10)
+    (span,) = attribute([Span(2, 6, "Doubt", 0.5)], [bare])
+    assert span.voice == "author"
+
+
+def test_a_lone_function_word_is_no_source() -> None:
+    text = "According to a recent report, sanctions killed 40,000 people."
+    (st,) = statements(text, [Attribution(((30, 61),), ((0, 12),), ((13, 14),))])
+    assert st.source is None and st.speaker is None and st.cue_text == "According to"
 
 
 def test_statements_drop_contents_outside_the_text_and_sort_by_content() -> None:

@@ -43,7 +43,7 @@ def test_migration_6_adds_the_human_tables_to_an_older_store(db_url: str) -> Non
     assert store.migrate(target=5) == [1, 2, 3, 4, 5]
     assert "human_labels" not in inspect(store.engine).get_table_names()
     fill(store)
-    assert store.migrate() == [6]
+    assert store.migrate(target=6) == [6]
     names = set(inspect(store.engine).get_table_names())
     assert {"human_annotations", "human_labels"} <= names
     # The stored analyses are untouched, and no article counts as labelled yet.

@@ -273,6 +273,7 @@ def test_dashboard_json_is_the_report(client: TestClient, store: Store, query: s
         "voice_by_source",
         "voice_by_month",
         "speakers",
+        "targets",
     }
 
 

@@ -16,15 +16,15 @@ of ``spinscope attributions``: ``json`` and PolNeAR-style ``brat``). The annotat
 formats (``label-studio``, ``doccano``, ``brat``, ``inception``) are also read back:
 :func:`import_annotations` gives the corrected spans as SemEval labels. Also here: the
 pieces the formats are made of (:func:`analysis_json`, :func:`semeval_lines`,
-:func:`render_html`, the terminal view, :func:`said_by`), which the web app uses directly,
-and :func:`notebook_html`, an analysis as Jupyter shows it. rich and jinja2 are imported
-only when something is rendered.
+:func:`render_html`, the terminal view, :func:`said_by`, :func:`aims_at`), which the web
+app uses directly, and :func:`notebook_html`, an analysis as Jupyter shows it. rich and
+jinja2 are imported only when something is rendered.
 """
 
 from ._annotation_brat import technique_ann
 from ._annotation_import import IMPORT_FORMATS, Imported, import_annotations, write_texts
 from ._annotations import Article, article_id_of, label_studio_config, safe_name, stem_of
-from ._attributions import attributions_json, brat_ann, said_by
+from ._attributions import aims_at, attributions_json, brat_ann, said_by
 from ._catalog import ATTRIBUTION_FORMATS, FORMATS, get_format
 from ._csv import CSV_COLUMNS, csv_cell
 from ._highlight import Segment, segments
@@ -49,6 +49,7 @@ __all__ = [
     "Segment",
     "Stored",
     "Target",
+    "aims_at",
     "analysis_json",
     "article_id_of",
     "attributions_json",

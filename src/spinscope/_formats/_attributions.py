@@ -1,6 +1,7 @@
 """Who says what, as text: a span's voice in plain words, and the attribution formats.
 
-- :func:`said_by` is what the terminal view and the HTML report say of a span's voice;
+- :func:`said_by` is what the terminal view and the HTML report say of a span's voice,
+  and :func:`aims_at` of whom it aims at;
 - ``json`` of ``spinscope attributions``: every attribution of an article with each role's
   offsets and text (:func:`attributions_json`);
 - ``brat``: a brat standoff ``.ann`` file per article in the layout of the PolNeAR corpus
@@ -40,6 +41,22 @@ def said_by(span: Span) -> str:
         return OWN_VOICE
     who = f"said by {span.speaker}" if span.speaker else "attributed to an unnamed source"
     return f"{who} (“{span.cue}”)" if span.cue else who
+
+
+def aims_at(span: Span) -> str | None:
+    """Whom a span aims at, in plain words: its target's name (``None`` when it names no
+    one).
+
+    Example:
+        >>> from spinscope._pipeline import Target
+        >>> aims_at(Span(5, 11, "Name_Calling,Labeling", 0.9, target=Target(0, 4, "Juan\\nGuaido")))
+        'aims at Juan Guaido'
+        >>> aims_at(Span(9, 15, "Doubt", 0.5, target=Target(0, 6, "Guaido", "Juan Guaido")))
+        'aims at Juan Guaido'
+    """
+    if span.target is None:
+        return None
+    return "aims at " + span.target.shown
 
 
 def _statements(analysis: Analysis, source: str) -> tuple[Statement, ...]:

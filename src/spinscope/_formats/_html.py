@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from .._pipeline import Analysis
 from .._techniques import TECHNIQUES, get_technique
-from ._attributions import said_by
+from ._attributions import aims_at, said_by
 from ._highlight import segments
 from ._record import Record
 from ._registry import Target
+from ._why import why
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -56,6 +57,9 @@ def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
                         "fragment": analysis.text[s.start : s.end],
                         # Whose voice, in words; None when no attributions were looked for.
                         "voice": said_by(s) if voices else None,
+                        # Whom it aims at, in words; None when it names no one.
+                        "target": aims_at(s),
+                        "why": why(s),
                     }
                     for s in ordered
                 ],

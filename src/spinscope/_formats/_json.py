@@ -26,7 +26,8 @@ def analysis_json(source: str, analysis: Analysis) -> dict[str, Any]:
 
 def stored_json(record: Record, with_text: bool = True) -> dict[str, Any]:
     """The ``jsonl`` object of one article: key, what the store holds about it, the
-    figures, the spans with their text and (``with_text``) the article's text.
+    figures, the spans with their text (and target, when one was found) and
+    (``with_text``) the article's text.
 
     Example:
         >>> from spinscope._pipeline._analysis import Span, build_analysis
@@ -62,6 +63,10 @@ def stored_json(record: Record, with_text: bool = True) -> dict[str, Any]:
                     if a.attributions is not None
                     else {}
                 ),
+                # Evidence only when the analysing model had an evidence index.
+                **({"evidence": s.evidence.to_dict()} if s.evidence is not None else {}),
+                # A target only when one was found (and stored, since migration 7).
+                **({"target": s.target.to_dict()} if s.target is not None else {}),
             }
             for s in a.spans
         ],

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from .._pipeline import Analysis
 from .._techniques import get_technique
-from ._attributions import said_by
+from ._attributions import aims_at, said_by
 from ._highlight import segments
 from ._record import Record
 from ._registry import Target
+from ._why import why
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -62,11 +63,15 @@ def legend(analysis: Analysis) -> Table:
 
 def fragments(analysis: Analysis) -> Table:
     """Every span: position, technique, confidence and the exact fragment; when the model
-    looked for attributions, also whose voice it is ("said by Nicolas Maduro")."""
+    looked for attributions, also whose voice it is ("said by Nicolas Maduro"); when it
+    has an evidence index, why ("like “traitors” (0.91)"); whom it aims at, when any
+    span names someone ("Juan Guaido")."""
     from rich.table import Table
     from rich.text import Text
 
     voices = analysis.attributions is not None
+    aimed = any(s.target is not None for s in analysis.spans)
+    reasons = any(s.evidence is not None for s in analysis.spans)
     table = Table(title="Fragments", show_edge=False)
     for col, kw in (
         ("#", {"justify": "right"}),
@@ -75,6 +80,8 @@ def fragments(analysis: Analysis) -> Table:
         ("conf.", {"justify": "right"}),
         ("fragment", {"ratio": 1}),
         *((("voice", {"ratio": 1}),) if voices else ()),
+        *((("aims at", {"ratio": 1}),) if aimed else ()),
+        *((("why", {"ratio": 2}),) if reasons else ()),
     ):
         table.add_column(col, **kw)
     for i, s in enumerate(analysis.spans, 1):
@@ -87,7 +94,12 @@ def fragments(analysis: Analysis) -> Table:
             f"{s.confidence:.2f}",
             frag,
         ]
-        table.add_row(*row, *((said_by(s),) if voices else ()))
+        table.add_row(
+            *row,
+            *((said_by(s),) if voices else ()),
+            *(((aims_at(s) or "").removeprefix("aims at "),) if aimed else ()),
+            *((why(s, examples=1) or "",) if reasons else ()),
+        )
     return table
 
 

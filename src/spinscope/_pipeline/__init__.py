@@ -5,7 +5,8 @@ sessions, through ``_session``), ``_encoder`` (windows -> token states), ``_cand
 and ``_heads`` (spans and their technique probabilities) and ``_choose`` (-> Analysis);
 ``_stream`` runs them over many articles at once. The attribution head (``_attrhead``,
 decoded by ``_roles``) reads the same token states; ``_speakers`` names each source and
-``_voices`` marks each span ``author`` or ``attributed``. For notebooks, ``_notebook`` makes
+``_voices`` marks each span ``author`` or ``attributed``; ``_targets`` finds whom each span
+aims at among the mentions of ``_mentions``. For notebooks, ``_notebook`` makes
 an analysis a pandas frame and holds the renderers that upper layers register for
 ``_repr_html_``.
 """
@@ -15,6 +16,7 @@ from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead, owners, token_st
 from ._choose import Candidate, calibrate, choose_techniques
 from ._config import ModelConfig
 from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span, join_nearby, merge_overlapping
+from ._evidence import EVIDENCE_FILE, Evidence, EvidenceIndex, Example, span_vectors, unit_rows
 from ._features import N_FEATURES, ArticleIndex, span_features
 from ._loading import MODEL_FILES, default_model_path
 from ._model import Model
@@ -34,15 +36,19 @@ from ._roles import (
 )
 from ._session import InferenceSession, open_session
 from ._speakers import PRONOUNS, Mention, names, resolve, speakers
+from ._targets import AIMED, MAX_GAP, Target, targets
 from ._tokens import encode_article, pack_windows, prepare_tokenizer
 from ._voices import attribute, statements
 from ._windows import plan_windows, span_window
 
 __all__ = [
+    "AIMED",
     "B_TAG",
     "CONFIG_FILE",
+    "EVIDENCE_FILE",
     "HEAD_FILE",
     "I_TAG",
+    "MAX_GAP",
     "MODEL_FILES",
     "N_FEATURES",
     "O_TAG",
@@ -56,6 +62,9 @@ __all__ = [
     "AttributionHead",
     "Candidate",
     "Decoding",
+    "Evidence",
+    "EvidenceIndex",
+    "Example",
     "Forward",
     "InferenceSession",
     "Mention",
@@ -65,6 +74,7 @@ __all__ = [
     "Span",
     "Statement",
     "Summary",
+    "Target",
     "attribute",
     "build_analysis",
     "calibrate",
@@ -89,11 +99,14 @@ __all__ = [
     "register_html",
     "resolve",
     "span_features",
+    "span_vectors",
     "span_window",
     "spans_frame",
     "speakers",
     "statements",
     "tag_tokens",
+    "targets",
     "token_states",
+    "unit_rows",
     "words",
 ]

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from .._techniques import get_technique
 from ._decode import merge_overlapping
+from ._evidence import Evidence
 from ._notebook import html_of, spans_frame
+from ._targets import Target
 from ._text import split_sentences
 
 if TYPE_CHECKING:
@@ -86,6 +88,11 @@ class Span:
         attribution: The attribution whose content holds at least half of the fragment,
             when there is one: the fragment is then someone else's words, reported.
             Not compared: it follows from the article, not from the span.
+        evidence: Why it was flagged (similar annotated fragments, how often its text
+            recurs), when the model has an evidence index. Not compared either.
+        target: Whom the fragment aims at (a mention in the text), for the techniques
+            aimed at someone (see ``_targets``); ``None`` when the text names no one
+            near it. Not compared either.
     """
 
     start: int
@@ -93,6 +100,8 @@ class Span:
     technique: str
     confidence: float
     attribution: Statement | None = field(default=None, compare=False)
+    evidence: Evidence | None = field(default=None, compare=False)
+    target: Target | None = field(default=None, compare=False)
 
     @property
     def voice(self) -> str:
@@ -137,6 +146,9 @@ class Span:
                     "cue": _range(a.cue),
                     "content": [a.start, a.end],
                 }
+        if self.evidence is not None:
+            doc["evidence"] = self.evidence.to_dict()
+        doc["target"] = None if self.target is None else self.target.to_dict()
         return doc
 
 
@@ -263,7 +275,7 @@ class Analysis:
 
     def to_pandas(self) -> pd.DataFrame:
         """The spans as a pandas data frame, one row per span: ``start``, ``end``, ``text``,
-        ``technique``, ``title``, ``confidence``, ``voice``, ``speaker``, ``cue`` (see
+        ``technique``, ``title``, ``confidence``, ``voice``, ``speaker``, ``cue``, ``target`` (see
         :func:`~spinscope._pipeline._notebook.spans_frame`). Needs the ``notebook`` extra.
 
         Raises:

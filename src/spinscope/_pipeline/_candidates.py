@@ -22,6 +22,7 @@ from ._decode import (
     token_span_to_chars,
 )
 from ._encoder import Piece
+from ._evidence import span_vectors
 from ._features import ArticleIndex
 from ._heads import Heads, span_inputs
 
@@ -70,6 +71,10 @@ def piece_candidates(
     x = span_inputs(index, piece, [(a, b) for a, b, _ in decoded])
     probs = heads.span_probs(x)
     labels = heads.labels(x, probs)
+    # A float16 copy: a view would keep every head row of the piece alive until the
+    # article is done, which on a 5 MB text is tens of thousands of candidates.
+    vectors = span_vectors(x).astype(np.float16)
     return [
-        Candidate(a, b, c, p, q) for (a, b, c), p, q in zip(decoded, probs, labels, strict=True)
+        Candidate(a, b, c, p, q, v)
+        for (a, b, c), p, q, v in zip(decoded, probs, labels, vectors, strict=True)
     ]

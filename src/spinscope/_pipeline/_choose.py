@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +21,9 @@ from .._techniques import get_technique
 from ._analysis import Analysis, Span, build_analysis
 from ._config import ModelConfig
 from ._decode import join_nearby
+from ._evidence import Evidence, EvidenceIndex, recurrences
 from ._roles import Attribution
+from ._targets import targets
 from ._text import english_share, looks_like_prose
 from ._voices import attribute, statements
 
@@ -47,6 +49,10 @@ class Candidate:
     span_confidence: float
     probs: npt.NDArray[np.float32]
     labels: npt.NDArray[np.float32]
+    vector: npt.NDArray[np.float16] | npt.NDArray[np.float32] | None = field(
+        default=None, compare=False
+    )
+    """The span's mean and max token states (what the evidence index is searched with)."""
 
 
 @dataclass(frozen=True)
@@ -131,11 +137,13 @@ def to_analysis(
     config: ModelConfig,
     request: Request,
     attributions: Sequence[Attribution] | None = None,
+    evidence: EvidenceIndex | None = None,
 ) -> Analysis:
     """The analysis of ``text`` from its candidates: chosen spans that pass ``request``,
     passages (span identification), and a warning for text that is not English; with the
     attribution head's ``attributions`` (``None``: the model has no head), statements
-    with named speakers, and each span's voice.
+    with named speakers, and each span's voice; with an ``evidence`` index, each span's
+    evidence; and whom each span aims at (its target).
 
     Example:
         >>> c = ModelConfig("m", techniques=("A_x", "B_y"), calibration=(1.0, 0.0))
@@ -161,4 +169,34 @@ def to_analysis(
     said = None if attributions is None else statements(text, attributions)
     if said:
         spans = attribute(spans, said)
+    if evidence is not None:
+        spans = with_evidence(text, spans, candidates, evidence)
+    aims = targets(text, spans)
+    spans = [s if t is None else replace(s, target=t) for s, t in zip(spans, aims, strict=True)]
     return build_analysis(text, spans, config.model_id, request.threshold, warnings, passages, said)
+
+
+def with_evidence(
+    text: str, spans: list[Span], candidates: Sequence[Candidate], index: EvidenceIndex
+) -> list[Span]:
+    """``spans`` with their evidence: the nearest annotated fragments of their technique
+    (by the vector of the candidate they came from) and how often their text recurs.
+
+    Example:
+        >>> v = np.array([[1.0, 0.0]], dtype=np.float32)
+        >>> index = EvidenceIndex.of(v, ["A_x"], ["liar"])
+        >>> probs = np.ones(1, dtype=np.float32)
+        >>> cand = Candidate(0, 4, 1.0, probs, probs, np.array([0.9, 0.1], dtype=np.float32))
+        >>> (span,) = with_evidence("Liar", [Span(0, 4, "A_x", 0.9)], [cand], index)
+        >>> span.evidence.examples[0].text, span.evidence.recurs
+        ('liar', 1)
+    """
+    vectors = {(c.start, c.end): c.vector for c in candidates if c.vector is not None}
+    lower = text.lower()
+    out = []
+    for span in spans:
+        vector = vectors.get((span.start, span.end))
+        examples = () if vector is None else index.nearest(vector, span.technique)
+        recurs = recurrences(lower, text[span.start : span.end])
+        out.append(replace(span, evidence=Evidence(examples, recurs)))
+    return out

@@ -23,12 +23,13 @@ from .._errors import ModelError
 from .._settings import Settings
 from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead
 from ._config import ModelConfig
+from ._evidence import EVIDENCE_FILE, EvidenceIndex
 from ._heads import Heads
 from ._session import InferenceSession, open_session
 from ._tokens import prepare_tokenizer
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
-OPTIONAL_FILES = ("e2e_head.onnx", HEAD_FILE, CONFIG_FILE)
+OPTIONAL_FILES = ("e2e_head.onnx", HEAD_FILE, CONFIG_FILE, EVIDENCE_FILE)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Network:
     """Threads that run the tagger, one run each (``None``: run on the caller's thread)."""
     attribution_head: AttributionHead | None = None
     """Finds who says what from the tagger's token states (``None``: the model has none)."""
+    evidence: EvidenceIndex | None = None
+    """Annotated fragments to show as evidence (``None``: the model has no index)."""
 
 
 def default_model_path() -> Path:
@@ -105,6 +108,7 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
         e2e = folder / "e2e_head.onnx"
         e2e_head = open_session(e2e) if e2e.is_file() else None
         attribution_head = AttributionHead.load(folder)
+        evidence = EvidenceIndex.load(folder)
     except Exception as exc:  # onnxruntime and tokenizers raise their own types
         raise ModelError(f"{folder}: cannot load the model ({exc})") from None
     # One single-threaded run per window on each of ``threads`` threads beats one run
@@ -112,4 +116,4 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
     # caller decodes one article while the pool encodes the next.
     pool = ThreadPoolExecutor(settings.threads, "spinscope") if settings.threads > 1 else None
     heads = Heads(span_head, e2e_head)
-    return Network(tokenizer, config, tagger, heads, settings, pool, attribution_head)
+    return Network(tokenizer, config, tagger, heads, settings, pool, attribution_head, evidence)

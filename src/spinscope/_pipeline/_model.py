@@ -89,7 +89,7 @@ class Model:
     @classmethod
     def _of(cls, path: Path, net: Network) -> Model:
         h = net.heads
-        return cls(
+        model = cls(
             path,
             net.config,
             net.tokenizer,
@@ -100,6 +100,8 @@ class Model:
             net.pool,
             net.attribution_head,
         )
+        model._network = replace(model._network, evidence=net.evidence)
+        return model
 
     def with_config(self, config: ModelConfig) -> Model:
         """The same network under another decoding configuration (sessions are shared)."""
@@ -212,7 +214,12 @@ class Model:
                 yield found
             else:
                 yield to_analysis(
-                    found.text, found.candidates, self.config, request, found.attributions
+                    found.text,
+                    found.candidates,
+                    self.config,
+                    request,
+                    found.attributions,
+                    self._network.evidence,
                 )
 
     # -- the stages' outputs, for training and evaluation ----------------------------

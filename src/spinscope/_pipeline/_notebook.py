@@ -40,6 +40,7 @@ SPAN_COLUMNS = (
     "voice",
     "speaker",
     "cue",
+    "target",
 )
 
 
@@ -60,7 +61,8 @@ def spans_frame(analysis: Analysis) -> pd.DataFrame:
     (the fragment), ``technique`` (the SemEval label) and ``title`` (its readable name),
     ``confidence`` (0-1), ``voice`` (``author``, ``attributed``, or ``unknown`` when the
     model has no attribution head), ``speaker`` and ``cue`` (of an attributed span, else
-    missing). An analysis without spans gives an empty frame with the same columns.
+    missing), ``target`` (the name of whom it aims at, else missing). An analysis without
+    spans gives an empty frame with the same columns.
 
     Raises:
         MissingExtraError: when pandas is not installed.
@@ -88,6 +90,7 @@ def spans_frame(analysis: Analysis) -> pd.DataFrame:
             s.voice if known else "unknown",
             s.speaker,
             s.cue,
+            None if s.target is None else s.target.shown,
         )
         for s in analysis.spans
     ]

@@ -6,7 +6,9 @@ reader wants a name, so :func:`speakers` resolves each source, in text order:
 - a **pronoun** (he, she, they, it and their other forms, :data:`PRONOUNS`) becomes the
   nearest thing before it that names someone: an earlier source (as resolved) or a
   capitalised multi-word name (:func:`names`). Names inside the attribution's own content
-  are skipped, so ``"We fear Ivan Duque," he said`` does not make Duque the speaker;
+  are skipped, so ``"We fear Ivan Duque," he said`` does not make Duque the speaker; and
+  "he" or "she" skips names of organisations and places (:func:`organisation`), so in
+  "an interview on Fox News where he stated" he is not Fox News;
 - a **partial name** (one capitalised word, "Maduro") becomes the nearest earlier
   multi-word name holding that word ("Nicolas Maduro"), among the names and the sources
   resolved so far;
@@ -43,6 +45,18 @@ OPENERS = frozenset(
     "According Under Over Later Earlier Now Today Yesterday Still However Instead Last Next "
     "Asked Speaking".split()
 )
+PERSONAL = frozenset("he him his she her hers himself herself".split())
+"""Pronouns that stand for a person, never for an organisation or a place."""
+ORGANISATION_WORDS = frozenset(
+    "News Post Times Journal Herald Tribune Guardian Telegraph Gazette Press Review Magazine "
+    "Network Radio Television TV Channel Agency Party Government Ministry Department Office "
+    "Council Committee Commission Congress Senate Parliament Assembly Court Army Forces "
+    "Police Bank Company Corporation Group Institute Centre Center Research University "
+    "College School Foundation Association Union Unions Federation League Alliance "
+    "Coalition Movement Front Board Authority Administration House Service Services "
+    "States Republic Kingdom Nations Organisation Organization Church Club Fund".split()
+)
+"""Words that end the names of organisations and places ("Fox News", "United States")."""
 LOOK_BACK = 50_000
 """Characters a source looks back for a name (bounds the work on very long texts)."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -118,6 +132,17 @@ def names(text: str) -> list[Mention]:
     return found
 
 
+def organisation(name: str) -> bool:
+    """Whether a name reads as an organisation or a place (its last word says so).
+
+    Example:
+        >>> organisation("Fox News"), organisation("John Bolton"), organisation("Policy Research")
+        (True, False, True)
+    """
+    words = name.split()
+    return bool(words) and words[-1] in ORGANISATION_WORDS
+
+
 def _inside(pos: int, ranges: Sequence[Range]) -> bool:
     return any(a <= pos < b for a, b in ranges)
 
@@ -147,9 +172,19 @@ def resolve(
         ('Jorge Rodriguez', 'Nicolas Maduro', 'police')
         >>> resolve("he", 60, said, content=[(30, 59)])  # the name is inside the quote
         'Nicolas Maduro'
+        >>> resolve("he", 90, [*said, Mention(70, "Fox News")])  # a person, not a channel
+        'Jorge Rodriguez'
     """
     if written.lower() in PRONOUNS:
-        return next((m.name for m in _looking_back(earlier, start, content)), written)
+        person = written.lower() in PERSONAL
+        return next(
+            (
+                m.name
+                for m in _looking_back(earlier, start, content)
+                if not (person and organisation(m.name))
+            ),
+            written,
+        )
     if " " not in written and _WORD.fullmatch(written) and _name_word(written):
         for mention in _looking_back(earlier, start, content):
             if " " in mention.name and written in mention.name.split():

@@ -5,6 +5,10 @@ A technique span is *attributed* when at least half of its characters lie inside
 attribution's content: the words are someone else's, reported, and the speaker is that
 attribution's source. Where several contents hold parts of it, the one holding most wins
 (ties: the earlier). Otherwise it is the article's own voice (*author*).
+
+Only attributions with a source or a cue count: a content the head found with neither is
+too weak a sign that the words are someone else's. A source that is a lone function word
+("a", "the", "which": the head cut a phrase short) is no source.
 """
 
 from __future__ import annotations
@@ -17,9 +21,19 @@ from ._analysis import Range, Span, Statement
 from ._roles import Attribution
 from ._speakers import speakers
 
+FUNCTION_WORDS = frozenset("a an the this that these those which who whom what there here".split())
+
 
 def _hull(fragments: Sequence[Range]) -> Range | None:
     return (fragments[0][0], fragments[-1][1]) if fragments else None
+
+
+def _source(text: str, fragments: Sequence[Range]) -> Range | None:
+    """The source's range, unless it is only a function word."""
+    hull = _hull(sorted(fragments))
+    if hull is not None and text[hull[0] : hull[1]].strip().lower() in FUNCTION_WORDS:
+        return None
+    return hull
 
 
 def statements(text: str, found: Sequence[Attribution]) -> tuple[Statement, ...]:
@@ -37,7 +51,7 @@ def statements(text: str, found: Sequence[Attribution]) -> tuple[Statement, ...]
     """
     kept = [a for a in found if a.content and all(0 <= s < e <= len(text) for s, e in a.content)]
     kept.sort(key=lambda a: a.content)
-    sources = [_hull(sorted(a.source)) for a in kept]
+    sources = [_source(text, a.source) for a in kept]
     named = speakers(text, sources, [a.content for a in kept])
     out = []
     for a, source, speaker in zip(kept, sources, named, strict=True):
@@ -70,7 +84,10 @@ def attribute(spans: Sequence[Span], found: Sequence[Statement]) -> list[Span]:
         ...                             [st])]
         ['attributed', 'author']
     """
-    ordered = sorted(found, key=lambda st: st.start)
+    ordered = sorted(
+        (st for st in found if st.source is not None or st.cue is not None),
+        key=lambda st: st.start,
+    )
     starts = [st.start for st in ordered]
     # A content is at most this long, so one ending inside a span starts no earlier.
     longest = max((st.end - st.start for st in ordered), default=0)

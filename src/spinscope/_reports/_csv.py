@@ -6,12 +6,15 @@ sections' columns (empty where a column does not apply), so one ``read_csv`` and
 on ``section`` gives any table. A folder (``-o DIR/``) gets one plain CSV per section
 (``overview.csv``, ``techniques.csv``, ``by_source.csv``, ``by_month.csv``,
 ``coverage_by_source.csv``, ``top_articles.csv``, ``voice_by_source.csv``,
-``voice_by_month.csv``, ``speakers.csv``) with only that section's columns.
+``voice_by_month.csv``, ``speakers.csv``, ``targets.csv``) with only that section's
+columns.
 
 The voice sections have a row per source (or month) and voice (``author``, ``attributed``
 or ``unknown``); ``share`` is of that source's flagged characters, summed over spans. The
 speakers section ranks named speakers by spans in their quotes, with spans per technique
-as ``technique:n`` joined by ``;`` in ``techniques``.
+as ``technique:n`` joined by ``;`` in ``techniques``; the targets section ranks, per
+source, the names its spans aim at (``rank`` within the source), with the same
+``techniques``.
 
 Shares are fractions (0-1) rounded to 6 places; techniques are SemEval labels, with their
 readable titles in ``technique_title``; the overview section is ``metric,value`` pairs.
@@ -53,6 +56,7 @@ SECTION_COLUMNS: dict[str, tuple[str, ...]] = {
     "voice_by_source": ("source", "voice", "spans", "chars", "articles", "share"),
     "voice_by_month": ("month", "voice", "spans", "chars", "articles", "share"),
     "speakers": ("rank", "speaker", "spans", "chars", "articles", "techniques"),
+    "targets": ("source", "rank", "target", "spans", "chars", "articles", "techniques"),
 }
 TIDY_COLUMNS: tuple[str, ...] = (
     "section",
@@ -75,6 +79,7 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "value",
     "voice",
     "speaker",
+    "target",
     "techniques",
 )
 
@@ -138,6 +143,8 @@ def section_rows(report: Report) -> Iterator[tuple[str, dict[str, Any]]]:
             yield section, dict(r)
     for i, r in enumerate(report.speakers, 1):
         yield "speakers", {**r, "rank": i, "techniques": techniques_cell(r["techniques"])}
+    for r in report.targets:
+        yield "targets", {**r, "techniques": techniques_cell(r["techniques"])}
 
 
 def techniques_cell(counts: dict[str, int]) -> str:

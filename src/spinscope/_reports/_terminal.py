@@ -1,5 +1,5 @@
 """``spinscope report -f table``: every section of a :class:`Report` as terminal tables
-(the voice and speaker sections are in :mod:`._voices`)."""
+(the voice and speaker sections are in :mod:`._voices`, the targets in :mod:`._targets`)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ._tables import (
     techniques_table,
     top_table,
 )
+from ._targets import print_targets
 from ._voices import print_voices
 
 if TYPE_CHECKING:
@@ -101,3 +102,4 @@ def print_report(report: Report, console: Console) -> None:
         _heading(console, "Most propagandistic articles")
         console.print(top_table(report))
     print_voices(report, console)
+    print_targets(report, console)

@@ -34,8 +34,9 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
     """The article stored under ``key`` with its analysis by ``model_id`` (the latest one
     when ``None``); ``None`` when there is no such article or analysis.
 
-    Spans come back with their voice when it was stored (see :func:`stored_span`); the
-    analysis's ``attributions`` are then the rebuilt ones, else ``None``.
+    Spans come back with their voice and target when they were stored (see
+    :func:`stored_span`); the analysis's ``attributions`` are then the rebuilt ones, else
+    ``None``.
     """
     with store.engine.connect() as conn:
         q = (
@@ -60,7 +61,11 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
             return None
         stored = conn.execute(select(spans).where(spans.c.analysis_id == row.analysis_id)).all()
     found = [
-        stored_span(row.text, s.start, s.end, s.technique, s.confidence, s.voice, s.speaker, s.cue)
+        stored_span(
+            row.text,
+            *(s.start, s.end, s.technique, s.confidence, s.voice, s.speaker, s.cue),
+            *(s.target_start, s.target_end, s.target),
+        )
         for s in stored
     ]
     said = stored_attributions(found, [s.voice for s in stored])

@@ -20,6 +20,7 @@ from .._pipeline import html_of, missing_pandas
 from ._filters import Filters, analysis_where, count_where, resolve, select_rows, source_name
 from ._schema import analyses, articles, runs, technique_counts
 from ._store import Store
+from ._targets import top_targets
 from ._voices import top_speakers, voice_by_month, voice_by_source, voices_known
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ class Report:
     voice_sources: list[dict[str, Any]] = field(default_factory=list)
     voice_months: list[dict[str, Any]] = field(default_factory=list)
     speakers: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def voices_known(self) -> bool:
@@ -204,13 +206,14 @@ class Report:
             "voice_by_source": self.voice_sources,
             "voice_by_month": self.voice_months,
             "speakers": self.speakers,
+            "targets": self.targets,
         }
 
     def to_pandas(self) -> dict[str, pd.DataFrame]:
         """Every section as a pandas data frame, keyed as in ``spinscope report -f json``
         (``overview`` one row, then ``techniques``, ``by_source``, ``by_month``,
         ``coverage_by_source``, ``top_articles``, ``voice_by_source``, ``voice_by_month``,
-        ``speakers``; see :func:`report_frames`). Needs the ``notebook`` extra.
+        ``speakers``, ``targets``; see :func:`report_frames`). Needs the ``notebook`` extra.
 
         Raises:
             MissingExtraError: when pandas is not installed.
@@ -230,7 +233,8 @@ class Report:
 
 
 def build_report(store: Store, filters: Filters, top: int = 10) -> Report:
-    """All report sections for ``filters``; ``top`` is how many articles and speakers.
+    """All report sections for ``filters``; ``top`` is how many articles and speakers, and
+    targets per source.
 
     Example:
         >>> r = build_report(Store.open("sqlite://"), Filters())
@@ -249,6 +253,7 @@ def build_report(store: Store, filters: Filters, top: int = 10) -> Report:
         voice_by_source(store, f),
         voice_by_month(store, f),
         top_speakers(store, f, top),
+        top_targets(store, f, top),
     )
 
 
@@ -274,6 +279,7 @@ REPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "voice_by_source": ("source", "voice", "spans", "chars", "articles", "share"),
     "voice_by_month": ("month", "voice", "spans", "chars", "articles", "share"),
     "speakers": ("speaker", "spans", "chars", "articles", "techniques"),
+    "targets": ("source", "rank", "target", "spans", "chars", "articles", "techniques"),
 }
 
 

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .._pipeline import Analysis, Span, Statement
+from .._pipeline import Analysis, Span, Statement, Target
 
 # PostgreSQL refuses NUL in text ("PostgreSQL text fields cannot contain NUL"), and SQLite's
 # text functions stop at it; U+FFFD keeps the length, so span offsets stay right.
@@ -94,22 +94,31 @@ def stored_span(
     voice: str | None = None,
     speaker: str | None = None,
     cue: str | None = None,
+    target_start: int | None = None,
+    target_end: int | None = None,
+    target: str | None = None,
 ) -> Span:
-    """A span read back from the store, with its voice as stored.
+    """A span read back from the store, with its voice and target as stored.
 
     The store keeps who says a span and the cue, not where the attribution's source and
     cue are, so an attributed span's attribution is rebuilt with the span itself as its
-    content and no offsets for source and cue.
+    content and no offsets for source and cue. The target is the mention at its stored
+    offsets, with its stored name (none when the offsets are missing).
 
     Example:
         >>> s = stored_span("He lies.", 3, 7, "Doubt", 0.5, "attributed", "Ann Lee", "said")
         >>> s.voice, s.speaker, s.cue, s.attribution.content
         ('attributed', 'Ann Lee', 'said', ((3, 7),))
+        >>> stored_span("Lee lies.", 4, 8, "Doubt", 0.5, None, None, None, 0, 3, "Ann Lee").target
+        Target(start=0, end=3, text='Lee', name='Ann Lee')
     """
-    if voice != "attributed":
-        return Span(start, end, technique, confidence)
-    said = Statement(((start, end),), None, None, speaker, text[start:end], cue)
-    return Span(start, end, technique, confidence, said)
+    aim = None
+    if target_start is not None and target_end is not None and 0 <= target_start < target_end:
+        aim = Target(target_start, target_end, text[target_start:target_end], target)
+    said = None
+    if voice == "attributed":
+        said = Statement(((start, end),), None, None, speaker, text[start:end], cue)
+    return Span(start, end, technique, confidence, said, target=aim)
 
 
 def stored_attributions(

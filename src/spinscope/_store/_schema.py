@@ -118,6 +118,12 @@ spans = Table(
     Column("voice", String(16)),
     Column("speaker", String(NAME_CHARS)),
     Column("cue", String(NAME_CHARS)),
+    # Added by migration 7: whom the span aims at (a mention of the article: its offsets
+    # and its text, whitespace collapsed). NULL when it names no one, for techniques not
+    # aimed at anyone, and for spans stored before migration 7.
+    Column("target_start", Integer),
+    Column("target_end", Integer),
+    Column("target", String(NAME_CHARS)),
     Index("ix_spans_analysis", "analysis_id"),
 )
 
@@ -302,6 +308,23 @@ def _add_span_voice(conn: Connection) -> None:
     _ddl(conn, V5_INDEXES)
 
 
+SPAN_TARGET_COLUMNS = (
+    ("target_start", "INTEGER"),
+    ("target_end", "INTEGER"),
+    ("target", f"VARCHAR({NAME_CHARS})"),
+)
+# Migration 7: the most-targeted names per source read spans by analysis and target.
+V7_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_spans_target ON spans (analysis_id, target, technique)",
+)
+
+
+def _add_span_target(conn: Connection) -> None:
+    # No backfill: older spans keep NULL (no target known), as voices did in migration 5.
+    _add_columns(conn, "spans", SPAN_TARGET_COLUMNS)
+    _ddl(conn, V7_INDEXES)
+
+
 def _add_human_labels(conn: Connection) -> None:
     # New tables only: no older row says anything about what a person labelled.
     metadata.create_all(conn, tables=[human_annotations, human_labels])
@@ -316,5 +339,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6, "human_annotations and human_labels, imported from annotation tools", _add_human_labels
     ),
+    Migration(7, "spans.target_start, target_end and target: whom spans aim at", _add_span_target),
 )
 LATEST = MIGRATIONS[-1].version

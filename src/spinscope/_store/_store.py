@@ -95,7 +95,7 @@ class Store:
     Example:
         >>> store = Store.open("sqlite://")
         >>> store.version()
-        6
+        7
     """
 
     def __init__(self, engine: Engine, target: str) -> None:

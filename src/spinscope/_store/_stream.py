@@ -115,8 +115,11 @@ def _page(f: Filters, after: int, size: int, keys: list[str] | None) -> Select[A
     return q if keys is None else q.where(articles.c.key.in_(keys))
 
 
-# A stored span: start, end, technique, confidence, voice, speaker, cue.
-SpanRow = tuple[int, int, str, float, str | None, str | None, str | None]
+# A stored span: start, end, technique, confidence, voice, speaker, cue, and its target's
+# start, end and name.
+SpanRow = tuple[
+    int, int, str, float, str | None, str | None, str | None, int | None, int | None, str | None
+]
 
 
 def _spans_of(
@@ -133,6 +136,9 @@ def _spans_of(
             spans.c.voice,
             spans.c.speaker,
             spans.c.cue,
+            spans.c.target_start,
+            spans.c.target_end,
+            spans.c.target,
         )
         .where(spans.c.analysis_id.in_(ids))
         .order_by(spans.c.analysis_id, spans.c.start, spans.c.end, spans.c.technique)
@@ -142,6 +148,17 @@ def _spans_of(
     found: dict[int, list[SpanRow]] = {}
     for s in conn.execute(q):
         found.setdefault(s.analysis_id, []).append(
-            (s.start, s.end, s.technique, s.confidence, s.voice, s.speaker, s.cue)
+            (
+                s.start,
+                s.end,
+                s.technique,
+                s.confidence,
+                s.voice,
+                s.speaker,
+                s.cue,
+                s.target_start,
+                s.target_end,
+                s.target,
+            )
         )
     return found

@@ -105,8 +105,24 @@ def voice_columns(span: Span, known: bool) -> dict[str, str | None]:
     return {"voice": span.voice, "speaker": _name(span.speaker), "cue": _name(span.cue)}
 
 
+def target_columns(span: Span) -> dict[str, int | str | None]:
+    """The stored ``target_start``, ``target_end`` and ``target`` (its name as shown) of
+    ``span``; all ``None`` when it aims at no one.
+
+    Example:
+        >>> from spinscope._pipeline import Target
+        >>> target_columns(Span(9, 15, "Doubt", 0.5, target=Target(0, 8, "Ann\\n Lee")))
+        {'target_start': 0, 'target_end': 8, 'target': 'Ann Lee'}
+    """
+    t = span.target
+    if t is None:
+        return {"target_start": None, "target_end": None, "target": None}
+    return {"target_start": t.start, "target_end": t.end, "target": _name(t.shown)}
+
+
 def _save_spans(conn: Connection, analysis_id: int, an: Analysis, article: Stored) -> None:
-    """The spans of ``an`` (with their voice when the model looked for it) and their count
+    """The spans of ``an`` (with their voice when the model looked for it, and their
+    target) and their count
     and length per technique."""
     known = an.attributions is not None
     conn.execute(
@@ -119,6 +135,7 @@ def _save_spans(conn: Connection, analysis_id: int, an: Analysis, article: Store
                 "technique": clean(s.technique),
                 "confidence": s.confidence,
                 **voice_columns(s, known),
+                **target_columns(s),
             }
             for s in an.spans
         ],

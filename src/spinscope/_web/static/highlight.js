@@ -47,6 +47,17 @@ function saidBy(s) {
   return s.cue ? `${who} (“${s.cue}”)` : who;
 }
 
+// Why a span was flagged, as the terminal view and the HTML report word it.
+function whyOf(s) {
+  const ev = s.evidence;
+  if (!ev) return '';
+  const parts = [];
+  const cut = (t) => (t.length <= 60 ? t : t.slice(0, 59).trimEnd() + '…');
+  if (ev.examples.length) parts.push('like ' + ev.examples.map((e) => `“${cut(e.text)}” (${e.similarity.toFixed(2)})`).join(', '));
+  if (ev.recurs > 1) parts.push(`recurs ${ev.recurs}× in the article`);
+  return parts.join(' · ');
+}
+
 function visibleSpans() {
   return aboveThreshold().filter((s) => !state.hidden.has(s.technique));
 }
@@ -119,6 +130,20 @@ function showTip(mark, spans) {
       said.className = 'voice';
       said.textContent = voice.charAt(0).toUpperCase() + voice.slice(1) + '.';
       tip.append(said);
+    }
+    if (s.target) {
+      // Whom it aims at, as the terminal view and the HTML report say it.
+      const aim = document.createElement('p');
+      aim.className = 'target';
+      aim.textContent = 'Aims at ' + s.target.name + '.';
+      tip.append(aim);
+    }
+    const reason = whyOf(s);
+    if (reason) {
+      const because = document.createElement('p');
+      because.className = 'why';
+      because.textContent = reason.charAt(0).toUpperCase() + reason.slice(1) + '.';
+      tip.append(because);
     }
   });
   const box = mark.getBoundingClientRect();
