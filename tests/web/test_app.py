@@ -53,7 +53,7 @@ def test_every_page_has_a_json_twin() -> None:
     routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
     paths = {r.path for r in routes if "GET" in (r.methods or ())}
     pages = {p for p in paths if not p.startswith(("/api/", "/static/"))}
-    assert pages == {"/", "/corpus", "/corpus/articles/{key:path}", "/dashboard"}
+    assert pages == {"/", "/compare", "/corpus", "/corpus/articles/{key:path}", "/dashboard"}
     twins = {"/": "/api/analyze"}
     for page in pages:
         assert any(r.path == twins.get(page, "/api" + page) for r in routes), page

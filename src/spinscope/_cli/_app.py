@@ -12,6 +12,7 @@ from ._analyze import analyze
 from ._attributions import attributions
 from ._batch import batch
 from ._classify import classify
+from ._compare import compare
 from ._evaluate import evaluate
 from ._export import export
 from ._import import import_
@@ -33,6 +34,7 @@ app = typer.Typer(
 COMMANDS = (
     analyze,
     attributions,
+    compare,
     techniques,
     classify,
     evaluate,

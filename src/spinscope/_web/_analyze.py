@@ -54,11 +54,8 @@ class AnalyzeRequest(BaseModel):
     @field_validator("text", "html", "url")
     @classmethod
     def encodable(cls, value: str | None) -> str | None:
-        """Refuse strings that are not Unicode text: JSON may carry a lone surrogate
-        (``\\ud800``), which no encoder can write."""
-        if value is not None and not _encodable(value):
-            raise ValueError("not valid Unicode (it holds a lone surrogate)")
-        return value
+        """Refuse strings that are not Unicode text (:func:`unicode_text`)."""
+        return unicode_text(value)
 
     @field_validator("techniques")
     @classmethod
@@ -81,6 +78,19 @@ def _encodable(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def unicode_text(value: str | None) -> str | None:
+    """A request field as it is, unless it is not Unicode text: JSON may carry a lone
+    surrogate (``\\ud800``), which no encoder can write (a validator's body).
+
+    Example:
+        >>> unicode_text("ok"), unicode_text(None)
+        ('ok', None)
+    """
+    if value is not None and not _encodable(value):
+        raise ValueError("not valid Unicode (it holds a lone surrogate)")
+    return value
 
 
 def text_of(body: AnalyzeRequest, config: ServeConfig, fetcher: Fetcher) -> tuple[str, str]:

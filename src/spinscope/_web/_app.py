@@ -2,11 +2,12 @@
 store (``ServeConfig.db``) the corpus view and dashboard.
 
 Every page has a JSON twin built from the same data: ``/`` and ``/api/analyze``,
-``/corpus`` and ``/api/corpus``, ``/dashboard`` and ``/api/dashboard``. Each page and its
-twin live in one router module (:mod:`._analyze`, :mod:`._corpus`, :mod:`._dashboard`,
-and :mod:`._static` for assets, techniques and health); :func:`create_app` only builds
-the app, puts what the routes share on ``app.state`` (read by the dependencies of
-:mod:`._deps`), adds the middleware and includes the routers.
+``/compare`` and ``/api/compare``, ``/corpus`` and ``/api/corpus``, ``/dashboard`` and
+``/api/dashboard``. Each page and its twin live in one router module (:mod:`._analyze`,
+:mod:`._compare`, :mod:`._corpus`, :mod:`._dashboard`, and :mod:`._static` for assets,
+techniques and health); :func:`create_app` only builds the app, puts what the routes
+share on ``app.state`` (read by the dependencies of :mod:`._deps`), adds the middleware
+and includes the routers.
 
 Who may call it is decided before any route runs (:mod:`._access`: the ``Host``
 allowlist and the optional token). There is no Swagger page: it would load scripts from
@@ -30,7 +31,7 @@ from .._errors import SpinscopeError
 from .._pipeline import Model
 from .._store import Store
 from .._version import __version__
-from . import _analyze, _corpus, _dashboard, _static
+from . import _analyze, _compare, _corpus, _dashboard, _static
 from ._access import AccessGuard, allowed_hosts
 from ._config import ServeConfig
 from ._deps import Analyzer, Fetcher
@@ -45,7 +46,7 @@ from ._middleware import (
 from ._pages import Pages
 
 # In this order: the paths of the OpenAPI schema follow it.
-ROUTERS = (_analyze.router, _static.router, _corpus.router, _dashboard.router)
+ROUTERS = (_analyze.router, _compare.router, _static.router, _corpus.router, _dashboard.router)
 
 
 @asynccontextmanager

@@ -13,11 +13,14 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
+from .._compare import CompareOptions, Comparison, compare_texts
 from .._errors import BusyError
 from .._ingest import FetchPolicy, Page, fetch
 from .._pipeline import Analysis, Model
@@ -55,13 +58,12 @@ class Analyzer:
         rounds = self._capacity / self._concurrency
         return max(1, math.ceil(rounds * self._seconds))
 
-    def analyze(self, text: str, threshold: float | None, techniques: list[str] | None) -> Analysis:
-        """The analysis of ``text``, once a slot is free: :meth:`Model.pipe` over the one
-        article of a request (unpacked, so the analysis is the one ``Model.analyze`` gives).
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold an analysis slot for the block, once one is free.
 
         Raises:
             BusyError: when every slot and every place in the queue is taken.
-            InputError: for an empty text, a bad threshold or an unknown technique.
         """
         with self._lock:
             if self._admitted >= self._capacity:
@@ -73,15 +75,42 @@ class Analyzer:
         try:
             with self._slots:
                 started = time.monotonic()
-                found = self.model.pipe(
-                    [text], threshold=threshold, techniques=techniques, pack_articles=False
-                )
-                result = next(found)
+                yield
                 self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - started)
-                return result
         finally:
             with self._lock:
                 self._admitted -= 1
+
+    def analyze(self, text: str, threshold: float | None, techniques: list[str] | None) -> Analysis:
+        """The analysis of ``text``, once a slot is free: :meth:`Model.pipe` over the one
+        article of a request (unpacked, so the analysis is the one ``Model.analyze`` gives).
+
+        Raises:
+            BusyError: when every slot and every place in the queue is taken.
+            InputError: for an empty text, a bad threshold or an unknown technique.
+        """
+        with self.slot():
+            found = self.model.pipe(
+                [text], threshold=threshold, techniques=techniques, pack_articles=False
+            )
+            return next(found)
+
+    def compare(
+        self,
+        texts: tuple[str, str],
+        sources: tuple[str, str],
+        options: CompareOptions,
+        threshold: float | None,
+    ) -> Comparison:
+        """Two texts analyzed and compared in one slot (their analyses and the encoder
+        runs for the sentence vectors), so a comparison counts against the same bound.
+
+        Raises:
+            BusyError: when every slot and every place in the queue is taken.
+            InputError: for an empty text (naming its source) or a bad threshold.
+        """
+        with self.slot():
+            return compare_texts(self.model, *texts, options, sources, threshold)
 
 
 class Fetcher:

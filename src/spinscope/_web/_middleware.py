@@ -42,7 +42,8 @@ CSP = (
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
 
-def _status(exc: SpinscopeError) -> int:
+def status_of(exc: SpinscopeError) -> int:
+    """The HTTP status of an error of this kind (a page shows it with the same status)."""
     if isinstance(exc, BusyError | StoreError):
         return 503
     if isinstance(exc, FetchTimeoutError):
@@ -65,7 +66,7 @@ async def spinscope_error(request: Request, exc: SpinscopeError) -> JSONResponse
     if isinstance(exc, StoreError):
         log.warning("results store: %s", exc)
         return JSONResponse({"error": STORE_DOWN}, status_code=503)
-    return JSONResponse({"error": str(exc)}, status_code=_status(exc), headers=headers)
+    return JSONResponse({"error": str(exc)}, status_code=status_of(exc), headers=headers)
 
 
 async def store_error(request: Request, exc: SQLAlchemyError) -> JSONResponse:

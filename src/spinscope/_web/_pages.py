@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 # The files served under /static/, with their media types.
 ASSETS = {
     "app.css": "text/css",
+    "compare.css": "text/css",
     "app.js": "text/javascript",
     "highlight.js": "text/javascript",
     "article.js": "text/javascript",

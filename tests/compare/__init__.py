@@ -1,0 +1,1 @@
+"""Tests of comparing two articles (``spinscope._compare``)."""
