@@ -28,6 +28,7 @@ LAYERS = (
     "_pipeline",
     "_attribution",
     "_semeval",
+    "_compare",
     "_formats",
     "_store",
     "_reports",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._compare import CompareOptions, Comparison
 from ._errors import (
     FormatError,
     InputError,
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "TECHNIQUES",
     "Analysis",
+    "CompareOptions",
+    "Comparison",
     "Corpus",
     "FormatError",
     "InputError",
@@ -64,6 +67,7 @@ __all__ = [
     "UnknownTechniqueError",
     "__version__",
     "analyze",
+    "compare",
     "format_labels",
     "get_technique",
     "load_model",
@@ -103,6 +107,28 @@ def analyze(
         >>> # spinscope.analyze("Only a traitor would vote for this disgrace.").spans
     """
     return (model or load_model()).analyze(text, threshold=threshold, techniques=techniques)
+
+
+def compare(
+    a: Analysis,
+    b: Analysis,
+    model: Model | None = None,
+    options: CompareOptions | None = None,
+    sources: tuple[str, str] = ("A", "B"),
+) -> Comparison:
+    """Compare two analyses of the same story: techniques side by side, the sentences that
+    say the same thing (by the encoder's sentence similarity, read by ``model``, the
+    shipped model when ``None``; pass the one that made the analyses) with the techniques
+    each uses there, and the quotes both report, with each one's speaker.
+
+    Example:
+        >>> # model = spinscope.load_model()
+        >>> # c = spinscope.compare(model.analyze(text_a), model.analyze(text_b), model)
+        >>> # [(q.a.speaker, q.b.speaker) for q in c.quotes]; c.to_dict()
+    """
+    from ._compare import compare_analyses
+
+    return compare_analyses(model or load_model(), a, b, options, sources)
 
 
 def report(

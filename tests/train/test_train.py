@@ -12,29 +12,6 @@ pytestmark = pytest.mark.slow
 torch = pytest.importorskip("torch", reason="needs the train extra")
 
 from spinscope import Corpus, load_model  # noqa: E402
-from spinscope._semeval._corpus import format_labels  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tiny_corpus(ptc: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Ten PTC articles in a temporary folder (never inside the project)."""
-    full = Corpus.load(ptc)
-    ids = sorted(full.articles)[:10]
-    folder = tmp_path_factory.mktemp("tiny")
-    (folder / "articles").mkdir()
-    for aid in ids:
-        shutil.copy(ptc / "articles" / f"article{aid}.txt", folder / "articles")
-    (folder / "labels.tsv").write_text(format_labels(full.subset(ids).labels))
-    return folder
-
-
-@pytest.fixture(scope="module")
-def trained(tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from spinscope.train import train
-
-    out = tmp_path_factory.mktemp("model")
-    train(tiny_corpus, out, layers=1, max_steps=2, epochs=1, seed=3)
-    return out
 
 
 def test_smoke_training_writes_a_loadable_model_with_card(trained: Path) -> None:
@@ -44,6 +21,7 @@ def test_smoke_training_writes_a_loadable_model_with_card(trained: Path) -> None
         "tagger.onnx",
         "span_head.onnx",
         "MODEL_CARD.md",
+        "README.md",
         "validation.json",
     ):
         assert (trained / name).is_file(), name

@@ -1,7 +1,9 @@
-"""Training: fit the network with torch, export it to ONNX, tune and document it.
+"""Training: fit the network with torch, export it to ONNX, tune and document it; or
+fine-tune an existing model on a team's corrections (:func:`finetune`).
 
 Needs the ``train`` extra (torch, transformers, the encoder wheel). Nothing outside this
-subpackage imports torch.
+subpackage imports torch, and importing it does not either: each entry point sets torch's
+environment up first (:func:`_prepare_torch`), then imports the modules that use it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 from .._errors import TrainingError
 from .._pipeline import N_FEATURES, Model, ModelConfig
 from .._semeval import Corpus, CVReport, Report, evaluate, validation_ids
+from ._finetune import finetune
+from ._finetune_card import FinetuneOptions, FinetuneResult, format_comparison
+from ._hf_card import render_hf_readme, write_hf_readme
 
 if TYPE_CHECKING:
     from ._fit import TrainConfig
@@ -31,10 +36,22 @@ SHIPPED_FILES = (
     "tagger.onnx",
     "span_head.onnx",
     "e2e_head.onnx",
+    "evidence.npz",
     "MODEL_CARD.md",
+    "README.md",
 )
 
-__all__ = ["default_encoder", "ship", "train"]
+__all__ = [
+    "FinetuneOptions",
+    "FinetuneResult",
+    "default_encoder",
+    "finetune",
+    "format_comparison",
+    "render_hf_readme",
+    "ship",
+    "train",
+    "write_hf_readme",
+]
 
 
 def default_encoder() -> Path:
@@ -127,7 +144,7 @@ class _Split:
 
 
 def train(
-    corpus_dir: Path,
+    corpus: Path | Corpus,
     out: Path,
     encoder: Path | None = None,
     seed: int = 13,
@@ -143,7 +160,8 @@ def train(
     distill: float = 0.5,
     device: str = "cpu",
 ) -> Report | CVReport:
-    """Train a model on a PTC-format corpus and write a loadable model directory to ``out``.
+    """Train a model on a labelled corpus (a PTC-format folder, or a :class:`Corpus` read
+    from anything else) and write a loadable model directory to ``out``.
 
     Without ``cv``, every 5th article by id is held out for validation; decoding is tuned
     and the figures are measured on it. With ``cv`` (a folder of fold networks, see
@@ -160,7 +178,8 @@ def train(
     _prepare_torch()
     from ._fit import TrainConfig
 
-    split = _Split.of(Corpus.load(corpus_dir), cv is not None)
+    loaded = corpus if isinstance(corpus, Corpus) else Corpus.load(corpus)
+    split = _Split.of(loaded, cv is not None)
     enc_path = _encoder_dir(encoder)
     out.mkdir(parents=True, exist_ok=True)
     settings = TrainConfig(str(enc_path), seed, epochs, lr=lr, layers=layers, max_steps=max_steps)
@@ -172,7 +191,7 @@ def train(
     )
     e2e_rows = _fit_e2e_head(out, split, seed)
     run = {
-        "command": command or f"spinscope train --corpus {corpus_dir} --out {out}",
+        "command": command or f"spinscope train --corpus {corpus} --out {out}",
         "given_command": command,
         "e2e_head_rows": e2e_rows,
     }
@@ -192,6 +211,7 @@ def _finish_split(out: Path, split: _Split, run: dict[str, Any]) -> Report:
     report = evaluate(final, split.val, split.corpus.subset(split.train_ids).labels)
     config = _save_validated_config(out, final.config, _split_figures(report))
     run |= {"precision": precision, "fp32_vs_int8": versus, "tuning": trace}
+    run["evidence_rows"] = _write_evidence(out, split)
     _document(out, config, split, run, report=report, final=final)
     return report
 
@@ -207,8 +227,19 @@ def _finish_cv(out: Path, split: _Split, cv: Path, run: dict[str, Any]) -> CVRep
     config = replace(final.config, **fields)
     config = _save_validated_config(out, config, _cv_figures(report))
     run |= {"precision": "int8", "tuning": trace, "cv_dir": str(cv)}
+    run["evidence_rows"] = _write_evidence(out, split)
     _document(out, config, split, run, cv_report=report)
     return report
+
+
+def _write_evidence(out: Path, split: _Split) -> int:
+    """The evidence index of the finished model over its training articles' annotated
+    spans (``evidence.npz``); returns how many fragments it holds."""
+    from ._evidence import build_index
+
+    index = build_index(Model.load(out), split.corpus, split.train_ids)
+    index.save(out)
+    return sum(len(texts) for texts in index.texts.values())
 
 
 def _encoder_dir(encoder: Path | None) -> Path:
@@ -320,6 +351,7 @@ def _document(
         "precision": run["precision"],
         "tuning": run["tuning"],
         "e2e_head_rows": run["e2e_head_rows"],
+        "evidence_rows": run.get("evidence_rows", 0),
     }
     if final is not None and report is not None:
         val_texts = [split.val.articles[a] for a in split.val_ids[:4]]

@@ -68,12 +68,18 @@ def stage_data(
 
 
 def fit_e2e_head(
-    x: npt.NDArray[np.float32], y: npt.NDArray[np.float32], seed: int, epochs: int = 40
+    x: npt.NDArray[np.float32],
+    y: npt.NDArray[np.float32],
+    seed: int,
+    epochs: int = 40,
+    head: E2EHead | None = None,
+    lr: float = 1e-3,
 ) -> E2EHead:
-    """Train the head with binary cross-entropy (seeded, full-batch Adam with minibatches)."""
+    """Train the head with binary cross-entropy (seeded AdamW over minibatches of 256 rows);
+    from ``head``'s weights when given (fine-tuning), else from a new head."""
     torch.manual_seed(seed)
-    head = E2EHead(x.shape[1], y.shape[1])
-    optimizer = torch.optim.AdamW(head.parameters(), lr=1e-3, weight_decay=0.01)
+    head = head if head is not None else E2EHead(x.shape[1], y.shape[1])
+    optimizer = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
     loss_fn = nn.BCEWithLogitsLoss()
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     rng = np.random.default_rng(seed)

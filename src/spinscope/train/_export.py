@@ -174,10 +174,14 @@ def quantize(folder: Path) -> None:
     )
 
 
-def hidden_cosine(folder: Path, model: Model, texts: list[str]) -> float:
-    """Mean cosine between fp32 and int8 token states over the first window of each text."""
+def hidden_cosine(
+    folder: Path, model: Model, texts: list[str], pair: tuple[Path, Path] | None = None
+) -> float:
+    """Mean cosine between fp32 and int8 token states over the first window of each text
+    (or between the two tagger files of ``pair``: an original and a fine-tuned one)."""
     c = model.config
-    sessions = [open_session(folder / name) for name in ("tagger.fp32.onnx", "tagger.int8.onnx")]
+    paths = pair or (folder / "tagger.fp32.onnx", folder / "tagger.int8.onnx")
+    sessions = [open_session(path) for path in paths]
     cosines = []
     for text in texts:
         enc = encode_article(model.tokenizer, text)

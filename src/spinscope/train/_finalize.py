@@ -25,6 +25,7 @@ from .._semeval import (
     score_e2e,
     score_si,
 )
+from ._hf_card import write_hf_readme
 
 
 def reliability(pairs: Sequence[tuple[Model, Corpus]], bins: int = 5) -> list[dict[str, Any]]:
@@ -67,8 +68,9 @@ def write_card(
     report: Report | None = None,
     cv_report: CVReport | None = None,
 ) -> None:
-    """Write ``MODEL_CARD.md`` and ``validation.json``: the figures of the validation
-    split (``report``) or of the cross-validation (``cv_report``)."""
+    """Write ``MODEL_CARD.md``, ``README.md`` (the card with the Hugging Face metadata
+    header, from ``config.json``, saved before) and ``validation.json``: the figures of the
+    validation split (``report``) or of the cross-validation (``cv_report``)."""
     figures = cv_report.to_dict() if cv_report is not None else report.to_dict() if report else {}
     key = "cv_report" if cv_report is not None else "report"
     (folder / "validation.json").write_text(
@@ -82,6 +84,7 @@ def write_card(
         raise ValueError("write_card needs a report or a cv_report")
     card = "\n".join([_card_model(meta), _card_training(meta), _card_decoding(meta), figures_text])
     (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    write_hf_readme(folder)
 
 
 def _card_model(meta: dict[str, Any]) -> str:
@@ -102,12 +105,30 @@ def _card_model(meta: dict[str, Any]) -> str:
 Token tagger (BIO), span technique classifier and end-to-end multi-label technique head
 for the 14 propaganda techniques of SemEval-2020 Task 11, fine-tuned from {cfg["encoder"]}
 (first {cfg["layers"]} layers), exported to ONNX with int8 weights ({meta["precision"]} shipped).
-Runs on onnxruntime; no torch needed.
+Runs on onnxruntime; no torch needed.{_card_extras(meta)}
 
 ## Data
 Propaganda Techniques Corpus, training split only ({meta["n_train"]} articles for fitting).
 {validation} The corpus's dev and test splits were not used.
 """
+
+
+def _card_extras(meta: dict[str, Any]) -> str:
+    """The evidence index and, for a distilled network, its teacher, in words."""
+    lines = []
+    if meta.get("evidence_rows"):
+        lines.append(
+            f"Evidence index: the tagger's vectors of the {meta['evidence_rows']} annotated"
+            " technique fragments of the fitting articles (`evidence.npz`), shown as the"
+            " most similar examples of each found span."
+        )
+    teacher = meta["train"].get("teacher")
+    if teacher:
+        lines.append(
+            f"Distilled from the teacher network `{teacher}` (soft targets weighted"
+            f" {meta['train'].get('distill')})."
+        )
+    return "".join("\n" + line for line in lines)
 
 
 def _card_training(meta: dict[str, Any]) -> str:
