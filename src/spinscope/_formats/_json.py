@@ -83,11 +83,17 @@ def document_writer(
     when there are several."""
 
     def writer(target: Target) -> Callable[[Record], None]:
-        indent = None if target.many else 2
-
         def write(record: Record) -> None:
             doc = document(record.source, record.analysis)
-            target.stream.write(json.dumps(doc, ensure_ascii=False, indent=indent) + "\n")
+            if target.many:
+                # One write a line: other inputs' messages may share the stream.
+                target.stream.write(json.dumps(doc, ensure_ascii=False) + "\n")
+                return
+            # One document, streamed in chunks: one string of a long article's document
+            # (tens of MB, two or four bytes a character once it holds a curly quote) and
+            # its copy with the newline cost more memory than the analysis itself.
+            json.dump(doc, target.stream, ensure_ascii=False, indent=2)
+            target.stream.write("\n")
 
         return write
 
