@@ -197,6 +197,6 @@ def with_evidence(
     for span in spans:
         vector = vectors.get((span.start, span.end))
         examples = () if vector is None else index.nearest(vector, span.technique)
-        recurs = recurrences(lower, text[span.start : span.end])
+        recurs = recurrences(lower, text[span.start : span.end], span.start)
         out.append(replace(span, evidence=Evidence(examples, recurs)))
     return out

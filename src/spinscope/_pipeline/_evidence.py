@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import ModelError
-from ._features import N_FEATURES
+from ._features import COUNT_RADIUS, N_FEATURES
 
 EVIDENCE_FILE = "evidence.npz"
 SHOWN = 3
@@ -214,12 +214,19 @@ def span_vectors(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.asarray(x[:, : 2 * hidden], dtype=np.float32)
 
 
-def recurrences(lower_text: str, fragment: str) -> int:
-    """How often ``fragment`` occurs in the lower-cased article (at least once: itself).
+def recurrences(lower_text: str, fragment: str, near: int = 0) -> int:
+    """How often ``fragment`` occurs in the lower-cased article (at least once: itself);
+    in very long texts only within ``COUNT_RADIUS`` characters of ``near``, as the span
+    features count (counting over megabytes for every span made long texts quadratic).
 
     Example:
         >>> recurrences("jobs, jobs, jobs!", "Jobs")
         3
     """
     words = " ".join(fragment.lower().split())
-    return max(1, lower_text.count(words)) if words else 1
+    if not words:
+        return 1
+    if len(lower_text) <= 2 * COUNT_RADIUS:
+        return max(1, lower_text.count(words))
+    lo = max(0, near - COUNT_RADIUS)
+    return max(1, lower_text.count(words, lo, near + COUNT_RADIUS))
