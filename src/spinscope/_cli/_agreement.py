@@ -34,9 +34,9 @@ def agreement(
     """Score the model's stored spans against human labels: precision, recall, F1."""
     from .._reports import agreement as score
     from .._reports import article_view, write_agreement
-    from .._store import Filters, Store
+    from .._store import Store
 
-    filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
+    filters = _util.store_filters(model, source, date_from, date_to, technique)
     console, _ = _util.consoles()
     with Store.open_existing(db) as store:
         if article is None:

@@ -78,9 +78,9 @@ def export(
 ) -> None:
     """Export every stored analysis, streamed: JSONL, CSV of spans, or SemEval lines."""
     from .._reports import export as export_store
-    from .._store import Filters, Store
+    from .._store import Store
 
-    filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
+    filters = _util.store_filters(model, source, date_from, date_to, technique)
     only = None if keys is None else read_keys(keys)
     with Store.open_existing(db) as store:
         count = export_store(store, filters, format.value, output, not no_text, only)

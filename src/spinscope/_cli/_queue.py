@@ -45,11 +45,11 @@ def queue(
 ) -> None:
     """List unlabelled articles whose spans lie nearest the threshold, to label first."""
     from .._reports import write_queue
-    from .._store import NEAR_WINDOW, Filters, Store, review_queue
+    from .._store import NEAR_WINDOW, Store, review_queue
 
     if as_json and format.value not in ("table", "json"):
         raise InputError(f"--json and --format {format.value}: give one of them")
-    filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
+    filters = _util.store_filters(model, source, date_from, date_to, technique)
     with Store.open_existing(db) as store:
         items = review_queue(store, filters, n, NEAR_WINDOW if window is None else window)
     console, _ = _util.consoles()

@@ -45,9 +45,9 @@ def report(
 ) -> None:
     """Summarize a results store: techniques per source and month, coverage, top articles."""
     from .._reports import write_charts, write_report
-    from .._store import Filters, Store, build_report
+    from .._store import Store, build_report
 
-    filters = Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
+    filters = _util.store_filters(model, source, date_from, date_to, technique)
     console, errors = _util.consoles()
     with Store.open_existing(db) as store:
         summary = build_report(store, filters, top)

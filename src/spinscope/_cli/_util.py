@@ -21,6 +21,7 @@ from .._errors import SpinscopeError
 
 if TYPE_CHECKING:
     from .._pipeline import Model
+    from .._store import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -123,3 +124,21 @@ def or_list(names: Iterable[str]) -> str:
     """
     *rest, last = names
     return f"{', '.join(rest)} or {last}" if rest else last
+
+
+def store_filters(
+    model: str | None,
+    source: list[str] | None,
+    date_from: str | None,
+    date_to: str | None,
+    technique: list[str] | None,
+) -> Filters:
+    """The store filters of the shared ``--model/--source/--from/--to/--technique`` options.
+
+    Example:
+        >>> store_filters(None, ["a"], None, None, None).sources
+        ('a',)
+    """
+    from .._store import Filters
+
+    return Filters(model, tuple(source or ()), date_from, date_to, tuple(technique or ()))
