@@ -1,5 +1,5 @@
 """Odd input the store must survive on SQLite and PostgreSQL (issue 13, items 14-16):
-NUL in stored fields and query parameters, LIKE wildcards in a text search, and runs
+NUL in stored fields and query parameters, search syntax in a text search, and runs
 whose process was killed."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_nul_in_query_parameters_is_no_error(store: Store) -> None:
     assert sources(store, "m\x00") == []
 
 
-def test_like_wildcards_in_a_search_match_themselves(store: Store) -> None:
+def test_search_syntax_in_a_query_is_plain_words(store: Store) -> None:
     store.save(
         None,
         [
@@ -75,20 +75,46 @@ def test_like_wildcards_in_a_search_match_themselves(store: Store) -> None:
             result("under", "See file_name here."),
             result("slash", "A back\\slash."),
             result("plain", "Nothing special, filename at 50 per cent."),
+            result("near", "Stay NEAR the AND gate, title: star* now."),
         ],
     )
 
     def found(query: str) -> set[str]:
         return {r["key"] for r in search_articles(store, Filters(model_id="m1"), query)[1]}
 
-    assert found("%") == {"pct"}
-    assert found("50%") == {"pct"}
-    assert found("_") == {"under"}
+    # Wildcards of LIKE and the operators of FTS5 and tsquery are no syntax: a query
+    # without a word matches nothing, and one with words matches those words.
+    for nothing in ("%", "%%", "_", "\\", "*", '"', "!", "&|", "-", "^", ":*", "()"):
+        assert found(nothing) == set(), nothing
+    assert found("50%") == {"pct", "plain"}
     assert found("file_name") == {"under"}
-    assert found("\\") == {"slash"}
-    assert found("back\\s") == {"slash"}
-    assert found("%%") == set()
+    assert found("back\\slash") == {"slash"}
     assert found("FILENAME") == {"plain"}
+    assert found("NEAR(stay gate)") == set()
+    assert found("near AND") == {"near"}
+    assert found("title:") == {"near"}
+    assert found("star*") == {"near"}
+    assert found("sta*") == set()
+    assert found("!prices | -today") == {"pct"}
+    assert found('"50 per cent"') == {"plain"}
+    assert found('"per 50"') == set()
+    assert found('"unclosed phrase') == set()
+
+
+def test_migration_8_indexes_the_articles_stored_before_it(db_url: str) -> None:
+    store = Store.open(db_url, migrate=False)
+    assert store.migrate(target=7) == list(range(1, 8))
+    store.save(None, [result("old", "An older traitor story.", "Old title")])
+    assert store.migrate() == [8]
+    store.save(None, [result("new", "A newer traitor story.")])
+
+    def found(query: str) -> set[str]:
+        return {r["key"] for r in search_articles(store, Filters(model_id="m1"), query)[1]}
+
+    assert found("traitor") == {"old", "new"}
+    assert found("older") == {"old"} and found("old title") == {"old"}
+    assert found("Traitor STORY newer") == {"new"}
+    store.close()
 
 
 def test_migration_4_gives_an_older_store_the_run_owner_columns(db_url: str) -> None:

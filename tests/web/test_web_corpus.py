@@ -19,6 +19,7 @@ from spinscope._errors import StoreError
 from spinscope._pipeline._analysis import Span, build_analysis
 from spinscope._store import ArticleRecord, Filters, Result, Store, build_report, get_article
 from spinscope._web import ServeConfig, create_app
+from spinscope._web._deps import Queries
 from spinscope._web._params import article_path
 
 from ..conftest import ROOT
@@ -488,3 +489,29 @@ def test_dashboard_draws_filters_and_links_to_highlighted_articles(demo_server: 
     # Chromium logs the one 400 answer (the bad date) as an error; nothing else may fail.
     bad_request = [e for e in errors if "status of 400" in e]
     assert len(bad_request) == 1 and len(errors) == 1, errors
+
+
+def test_searches_and_reports_beyond_the_query_slots_get_503_and_health_does_not_wait(
+    client: TestClient,
+) -> None:
+    queries = Queries(1, wait=0.05)
+    client.app.state.queries = queries  # type: ignore[attr-defined]
+    with queries.slot():
+        for path in ("/api/corpus?q=traitors", "/api/dashboard"):
+            busy = client.get(path)
+            assert busy.status_code == 503, path
+            assert busy.headers["Retry-After"] == "1" and "busy" in busy.json()["error"]
+        page = client.get("/corpus?q=traitors")
+        assert page.status_code == 503 and page.headers["Retry-After"] == "1"
+        assert "busy: 1 searches or reports running" in page.text
+        assert client.get("/api/health").status_code == 200
+    assert client.get("/api/corpus?q=traitors").json()["total"] > 0
+    assert client.get("/corpus?q=traitors").status_code == 200
+
+
+def test_search_words_are_whole_words_and_phrases_in_order(client: TestClient) -> None:
+    assert set(keys(client, "q=traitor")) == set()
+    assert set(keys(client, "q=traitors")) == ALL - {"a4"}
+    assert set(keys(client, 'q="city+shrugged"')) == ALL - {"a4"}
+    assert keys(client, 'q="shrugged+city"') == []
+    assert keys(client, "q=%25") == [] and keys(client, "q=*") == []

@@ -1,8 +1,8 @@
 """Single articles and article search: one stored article with its analysis, a page of
 articles matching a text query and filters, and the techniques of a page of articles.
 
-The text query is matched literally: ``%``, ``_`` and the escape character ``\\`` in it
-are escaped, so ``q=%`` finds a per cent sign, not every article.
+The text query goes to the database's full-text index (see :mod:`._search`): every word
+and quoted phrase must occur in the title or text, and nothing in it is query syntax.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from .._pipeline import Analysis, build_analysis
 from ._filters import Filters, analysis_where, select_rows, source_name
 from ._records import ArticleRecord, clean, stored_attributions, stored_span
 from ._schema import analyses, articles, spans, technique_counts
+from ._search import text_match
 from ._store import Store
 
 
@@ -75,37 +76,17 @@ def get_article(store: Store, key: str, model_id: str | None = None) -> StoredAn
     return StoredAnalysis(record, analysis, row.created_at, row.run_id)
 
 
-LIKE_ESCAPE = "\\"
-
-
-def like_pattern(query: str) -> str:
-    """A ``LIKE`` pattern (with ``ESCAPE '\\'``) matching text that contains ``query``.
-
-    Example:
-        >>> like_pattern("50%_off")
-        '%50\\\\%\\\\_off%'
-    """
-    escaped = query.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-    for wildcard in ("%", "_"):
-        escaped = escaped.replace(wildcard, LIKE_ESCAPE + wildcard)
-    return f"%{escaped}%"
-
-
 def search_articles(
     store: Store, f: Filters, query: str = "", limit: int = 50, offset: int = 0
 ) -> tuple[int, list[dict[str, Any]]]:
-    """Articles matching ``query`` (in title or text, case-insensitive) and the filters,
-    highest score first; the total number of matches and one page of them."""
+    """Articles matching ``query`` (every word and ``"quoted phrase"`` of it in the title
+    or text, whole words, case-insensitive) and the filters, highest score first; the
+    total number of matches and one page of them."""
     a = analyses
     cond = analysis_where(f)
-    if query.strip():
-        like = like_pattern(clean(query.strip()).lower())
-        cond.append(
-            or_(
-                func.lower(articles.c.title).like(like, escape=LIKE_ESCAPE),
-                func.lower(articles.c.text).like(like, escape=LIKE_ESCAPE),
-            )
-        )
+    found = text_match(store.dialect, query)
+    if found is not None:
+        cond.append(found)
     base = select(a.c.id).join(articles, articles.c.id == a.c.article_id).where(*cond)
     q = (
         select(

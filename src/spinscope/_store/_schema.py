@@ -29,6 +29,8 @@ from sqlalchemy import (
     text,
 )
 
+from ._search import add_text_search
+
 metadata = MetaData()
 # The longest article key (an input's id) the store holds.
 KEY_CHARS = 512
@@ -340,5 +342,6 @@ MIGRATIONS: tuple[Migration, ...] = (
         6, "human_annotations and human_labels, imported from annotation tools", _add_human_labels
     ),
     Migration(7, "spans.target_start, target_end and target: whom spans aim at", _add_span_target),
+    Migration(8, "full-text index of article titles and texts (FTS5 or tsvector)", add_text_search),
 )
 LATEST = MIGRATIONS[-1].version

@@ -95,7 +95,7 @@ class Store:
     Example:
         >>> store = Store.open("sqlite://")
         >>> store.version()
-        7
+        8
     """
 
     def __init__(self, engine: Engine, target: str) -> None:

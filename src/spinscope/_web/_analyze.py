@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,6 +22,7 @@ from .._ingest import decode_text, extract_article
 from ._config import ServeConfig
 from ._deps import AnalyzerDep, ConfigDep, Fetcher, FetcherDep, PagesDep
 from ._middleware import REPORT_CSP, error_responses
+from ._openapi import Absent, AnalyzeOut
 
 router = APIRouter()
 REPORT = get_format("html")
@@ -31,6 +32,11 @@ ARTICLE_ID = "1"
 # The errors of the routes that analyze a JSON body (text, HTML or a URL) or an upload.
 BODY_ERRORS = error_responses(400, 401, 413, 415, 422, 502, 503, 504)
 UPLOAD_ERRORS = error_responses(400, 401, 413, 415, 422, 503)
+ANALYSIS: dict[int | str, dict[str, Any]] = {
+    200: {"model": AnalyzeOut, "description": "the analysis"}
+}
+# An empty text is refused with a 400 (as one of only spaces is); the schema says so.
+NOT_EMPTY: dict[str, Any] = {"minLength": 1}
 
 
 class AnalyzeRequest(BaseModel):
@@ -40,22 +46,40 @@ class AnalyzeRequest(BaseModel):
     # The schema says "exactly one of" too, so that clients can read the rule.
     model_config = ConfigDict(
         extra="forbid",
+        # No coercion: "0.5" is not a threshold, false is not a number (the schema's types).
+        strict=True,
         json_schema_extra={
             "oneOf": [{"required": [k]} for k in ("text", "html", "url")],
+            "examples": [
+                {"text": "They are traitors and liars. Save our city!", "threshold": 0.4},
+                {"url": "https://example.com/news/1", "techniques": ["Loaded_Language"]},
+            ],
         },
     )
 
-    text: str | None = Field(default=None, description="plain text to analyze")
-    html: str | None = Field(default=None, description="an HTML page, reduced to its article")
-    url: str | None = Field(default=None, description="an http(s) URL of an article to fetch")
+    # A string or absent: the schema's "exactly one of" counts the keys given, so a null
+    # (which would count as absent) is refused rather than read as no value.
+    text: str | Absent = Field(
+        default=None, description="plain text to analyze", json_schema_extra=NOT_EMPTY
+    )
+    html: str | Absent = Field(
+        default=None,
+        description="an HTML page, reduced to its article",
+        json_schema_extra=NOT_EMPTY,
+    )
+    url: str | Absent = Field(
+        default=None,
+        description="an http(s) URL of an article to fetch",
+        json_schema_extra=NOT_EMPTY,
+    )
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, allow_inf_nan=False)
     techniques: list[str] | None = None
 
     @field_validator("text", "html", "url")
     @classmethod
     def encodable(cls, value: str | None) -> str | None:
-        """Refuse strings that are not Unicode text (:func:`unicode_text`)."""
-        return unicode_text(value)
+        """Refuse a null and strings that are not Unicode text (:func:`given_text`)."""
+        return given_text(value)
 
     @field_validator("techniques")
     @classmethod
@@ -93,6 +117,20 @@ def unicode_text(value: str | None) -> str | None:
     return value
 
 
+def given_text(value: str | None) -> str:
+    """A string field that was given (a validator runs only on given values): a null is
+    refused, and so is a string that is not Unicode text (:func:`unicode_text`).
+
+    Example:
+        >>> given_text("ok")
+        'ok'
+    """
+    if value is None:
+        raise ValueError("give a string, or leave the field out")
+    unicode_text(value)
+    return value
+
+
 def text_of(body: AnalyzeRequest, config: ServeConfig, fetcher: Fetcher) -> tuple[str, str]:
     """The text to analyze and where it came from (``<text>``, ``<html>`` or the URL).
 
@@ -126,7 +164,7 @@ def check_size(text: str, limit: int) -> None:
         raise TooLargeError(f"the text is {size:,} bytes, over the {limit:,}-byte limit")
 
 
-@router.post("/api/analyze", responses=BODY_ERRORS)
+@router.post("/api/analyze", response_model=None, responses={**ANALYSIS, **BODY_ERRORS})
 def analyze(
     body: AnalyzeRequest, analyzer: AnalyzerDep, config: ConfigDep, fetcher: FetcherDep
 ) -> dict[str, Any]:
@@ -138,12 +176,12 @@ def analyze(
     return analysis_json(source, analyzer.analyze(text, body.threshold, body.techniques))
 
 
-@router.post("/api/analyze-file", responses=UPLOAD_ERRORS)
+@router.post("/api/analyze-file", response_model=None, responses={**ANALYSIS, **UPLOAD_ERRORS})
 def analyze_file(
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile, File(description="a .txt or .html file")],
     analyzer: AnalyzerDep,
     config: ConfigDep,
-    threshold: float | None = None,
+    threshold: Annotated[float | None, Query(description="least confidence, 0 to 1")] = None,
 ) -> dict[str, Any]:
     """Analyze an uploaded .txt or .html file."""
     data = file.file.read(config.max_bytes * 2 + 1)

@@ -34,7 +34,7 @@ from .._version import __version__
 from . import _analyze, _compare, _corpus, _dashboard, _static
 from ._access import AccessGuard, allowed_hosts
 from ._config import ServeConfig
-from ._deps import Analyzer, Fetcher
+from ._deps import Analyzer, Fetcher, Queries
 from ._middleware import (
     BodyLimit,
     http_error,
@@ -80,6 +80,7 @@ def create_app(model: Model, config: ServeConfig | None = None) -> FastAPI:
     app.state.model = model
     app.state.analyzer = Analyzer(model, config.concurrency, config.queue)
     app.state.fetcher = Fetcher(config.fetch, config.fetches)
+    app.state.queries = Queries(config.queries)
     app.state.config = config
     app.state.store = store
     app.state.pages = Pages(corpus=store is not None)

@@ -20,14 +20,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .._compare import CompareOptions, Comparison
 from .._errors import BusyError, InputError, SpinscopeError
 from .._techniques import TECHNIQUES
-from ._analyze import AnalyzeRequest, text_of, unicode_text
+from ._analyze import NOT_EMPTY, AnalyzeRequest, given_text, text_of
 from ._config import ServeConfig
 from ._deps import Analyzer, AnalyzerDep, ConfigDep, Fetcher, FetcherDep, PagesDep
 from ._middleware import ErrorBody, error_responses, status_of, validation_message
+from ._openapi import Absent, ComparisonOut
 
 router = APIRouter()
 SIDES = ("a", "b")
 ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"model": ComparisonOut, "description": "the comparison"},
     **error_responses(400, 401, 413, 415, 502, 503, 504),
     422: {
         "model": ErrorBody,
@@ -44,17 +46,35 @@ class CompareRequest(BaseModel):
     # The schema says "one of each" too, so that clients can read the rule.
     model_config = ConfigDict(
         extra="forbid",
+        # No coercion: "0.5" is not a threshold, false is not a number (the schema's types).
+        strict=True,
         json_schema_extra={
             "allOf": [
                 {"oneOf": [{"required": [side]}, {"required": [f"{side}_url"]}]} for side in SIDES
-            ]
+            ],
+            "examples": [
+                {
+                    "a": 'The mayor said "they are traitors". Rise up!',
+                    "b": 'The mayor said "they are traitors" again.',
+                    "top": 2,
+                }
+            ],
         },
     )
 
-    a: str | None = Field(default=None, description="the first article's plain text")
-    b: str | None = Field(default=None, description="the second article's plain text")
-    a_url: str | None = Field(default=None, description="or the URL of the first article")
-    b_url: str | None = Field(default=None, description="or the URL of the second article")
+    # Strings or absent, never null: see AnalyzeRequest.
+    a: str | Absent = Field(
+        default=None, description="the first article's plain text", json_schema_extra=NOT_EMPTY
+    )
+    b: str | Absent = Field(
+        default=None, description="the second article's plain text", json_schema_extra=NOT_EMPTY
+    )
+    a_url: str | Absent = Field(
+        default=None, description="or the URL of the first article", json_schema_extra=NOT_EMPTY
+    )
+    b_url: str | Absent = Field(
+        default=None, description="or the URL of the second article", json_schema_extra=NOT_EMPTY
+    )
     threshold: float | None = Field(
         default=None, ge=0.0, le=1.0, allow_inf_nan=False, description="least confidence"
     )
@@ -69,8 +89,8 @@ class CompareRequest(BaseModel):
     @field_validator("a", "b", "a_url", "b_url")
     @classmethod
     def encodable(cls, value: str | None) -> str | None:
-        """Refuse strings that are not Unicode text (:func:`unicode_text`)."""
-        return unicode_text(value)
+        """Refuse a null and strings that are not Unicode text (:func:`given_text`)."""
+        return given_text(value)
 
     @model_validator(mode="after")
     def one_each(self) -> CompareRequest:
@@ -115,7 +135,7 @@ def run_comparison(
     return analyzer.compare(pair, names, body.options(), body.threshold)
 
 
-@router.post("/api/compare", responses=ERRORS)
+@router.post("/api/compare", response_model=None, responses=ERRORS)
 def compare_api(
     body: CompareRequest, analyzer: AnalyzerDep, config: ConfigDep, fetcher: FetcherDep
 ) -> dict[str, Any]:

@@ -21,6 +21,8 @@ class ServeConfig:
             ``Retry-After`` at once.
         fetches: URL fetches run at once; one more gets a 503 with ``Retry-After``, so
             slow sites cannot take every worker thread.
+        queries: Corpus searches and dashboard reports run at once; another waits up to
+            2 s for a slot, then gets a 503 with ``Retry-After``.
         db: A results store (SQLite file or ``postgresql://`` URL) to serve the corpus
             view and dashboard of; without one those pages answer 404.
         host: The address the server is bound to; a request may name it in ``Host``.
@@ -35,6 +37,7 @@ class ServeConfig:
     concurrency: int = 2
     queue: int = 16
     fetches: int = 4
+    queries: int = 4
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
     db: str | None = None
     host: str = "127.0.0.1"

@@ -14,12 +14,15 @@ with the same query string, as the analyzer page has (``/`` and ``/api/analyze``
 A prefix rather than a ``.json`` suffix because keys are free text and may themselves end
 in ``.json``. Keys are percent-encoded whole, ``/`` as ``%2F`` (see :func:`article_path`).
 
-Query parameters, all optional: ``q`` (text in the title or body), ``source`` and
+Query parameters, all optional: ``q`` (words and ``"quoted phrases"`` that must all be
+in the title or body, found through the store's full-text index), ``source`` and
 ``technique`` (repeatable; ``(unknown)`` is the source of articles without one),
 ``from`` and ``to`` (``YYYY-MM`` or ``YYYY-MM-DD``), ``model`` (default: the model stored
 last), ``page`` and ``per_page`` (corpus, at most 100), ``top`` (dashboard). A bad value
-answers 400 with ``{"error": ...}`` (pages show the message), an unknown article 404, and
-without ``--db`` every route answers 404 saying how to start the server.
+answers 400 with ``{"error": ...}`` (pages show the message), an unknown article 404, a
+search or report while :class:`~._deps.Queries` has every slot taken 503 with
+``Retry-After``, and without ``--db`` every route answers 404 saying how to start the
+server.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from .._errors import InputError
+from .._errors import BusyError, InputError
 from .._store import (
     Store,
     StoredAnalysis,
@@ -39,8 +42,11 @@ from .._store import (
     resolve,
     search_articles,
 )
-from ._deps import NO_STORE, PagesDep, StoreDep, no_store_json
+from ._deps import NO_STORE, PagesDep, QueriesDep, StoreDep, no_store_json
 from ._params import (
+    ARTICLE_RESPONSES,
+    CORPUS_QUERY,
+    CORPUS_RESPONSES,
     CorpusQuery,
     article_path,
     choices,
@@ -130,31 +136,49 @@ def _missing(key: str) -> str:
     return f"no stored analysis of article {key!r}"
 
 
-@router.get("/api/corpus", response_model=None)
-def corpus_api(request: Request, store: StoreDep) -> dict[str, Any] | JSONResponse:
+@router.get(
+    "/api/corpus",
+    response_model=None,
+    responses=CORPUS_RESPONSES,
+    openapi_extra=CORPUS_QUERY,
+)
+def corpus_api(
+    request: Request, store: StoreDep, queries: QueriesDep
+) -> dict[str, Any] | JSONResponse:
     """Stored articles matching the filters, highest score first, one page.
 
-    Query: ``q`` (text in the title or body), ``source`` and ``technique`` (repeatable),
-    ``from`` and ``to`` (``YYYY-MM[-DD]``), ``model``, ``page``, ``per_page`` (1-100).
+    Query: ``q`` (every word and ``"quoted phrase"`` in the title or body, whole words),
+    ``source`` and ``technique`` (repeatable), ``from`` and ``to`` (``YYYY-MM[-DD]``),
+    ``model``, ``page``, ``per_page`` (1-100).
     """
     if store is None:
         return no_store_json()
     params = request.query_params
-    return listing(store, corpus_query(params), filter_pairs(params))
+    query = corpus_query(params)
+    with queries.slot():
+        return listing(store, query, filter_pairs(params))
 
 
 @router.get("/corpus", response_class=HTMLResponse, include_in_schema=False)
-def corpus_page(request: Request, store: StoreDep, pages: PagesDep) -> HTMLResponse:
+def corpus_page(
+    request: Request, store: StoreDep, pages: PagesDep, queries: QueriesDep
+) -> HTMLResponse:
     if store is None:
         return pages.message(404, "Corpus", NO_STORE, "corpus")
     params = request.query_params
     form, base = form_values(params), filter_pairs(params)
+    headers: dict[str, str] = {}
     try:
-        page: dict[str, Any] | None = listing(store, corpus_query(params), base)
+        query = corpus_query(params)
+        with queries.slot():
+            page: dict[str, Any] | None = listing(store, query, base)
         error, status = None, 200
     except InputError as exc:
         page, error, status = None, str(exc), 400
-    return pages.render(
+    except BusyError as exc:
+        page, error, status = None, str(exc), 503
+        headers["Retry-After"] = str(exc.retry_after)
+    response = pages.render(
         "corpus.html",
         status,
         active="corpus",
@@ -165,9 +189,11 @@ def corpus_page(request: Request, store: StoreDep, pages: PagesDep) -> HTMLRespo
         dashboard_link=link("/dashboard", [p for p in base if p[0] != "q"]),
         **choices(store, params),
     )
+    response.headers.update(headers)
+    return response
 
 
-@router.get("/api/corpus/articles/{key:path}", response_model=None)
+@router.get("/api/corpus/articles/{key:path}", response_model=None, responses=ARTICLE_RESPONSES)
 def article_api(
     key: str, store: StoreDep, model: str | None = None
 ) -> dict[str, Any] | JSONResponse:

@@ -15,14 +15,32 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from .._errors import InputError
 from .._store import build_report
-from ._deps import NO_STORE, PagesDep, StoreDep, no_store_json
-from ._params import MAX_TOP, TOP, choices, filter_pairs, filters_from, form_values, link, number
+from ._deps import NO_STORE, PagesDep, QueriesDep, StoreDep, no_store_json
+from ._params import (
+    DASHBOARD_QUERY,
+    DASHBOARD_RESPONSES,
+    MAX_TOP,
+    TOP,
+    choices,
+    filter_pairs,
+    filters_from,
+    form_values,
+    link,
+    number,
+)
 
 router = APIRouter()
 
 
-@router.get("/api/dashboard", response_model=None)
-def dashboard_api(request: Request, store: StoreDep) -> dict[str, Any] | JSONResponse:
+@router.get(
+    "/api/dashboard",
+    response_model=None,
+    responses=DASHBOARD_RESPONSES,
+    openapi_extra=DASHBOARD_QUERY,
+)
+def dashboard_api(
+    request: Request, store: StoreDep, queries: QueriesDep
+) -> dict[str, Any] | JSONResponse:
     """The report of ``spinscope report`` for the filters (``Report.to_dict()``).
 
     Query: ``source`` and ``technique`` (repeatable), ``from``, ``to``, ``model``, and
@@ -33,7 +51,9 @@ def dashboard_api(request: Request, store: StoreDep) -> dict[str, Any] | JSONRes
         return no_store_json()
     params = request.query_params
     top = number(params, "top", TOP, MAX_TOP)
-    return build_report(store, filters_from(params), top).to_dict()
+    filters = filters_from(params)
+    with queries.slot():
+        return build_report(store, filters, top).to_dict()
 
 
 @router.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)

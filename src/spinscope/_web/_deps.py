@@ -1,5 +1,6 @@
 """What the routers get from the app: the model (behind the bounded :class:`Analyzer`),
-the bounded URL :class:`Fetcher`, the config, the results store and the pages, each set
+the bounded URL :class:`Fetcher`, the bounded store :class:`Queries`, the config, the
+results store and the pages, each set
 once on ``app.state`` by :func:`~._app.create_app` and handed to a route by a small
 FastAPI dependency.
 
@@ -142,6 +143,40 @@ class Fetcher:
             self._slots.release()
 
 
+class Queries:
+    """Store reads that may scan much of a corpus (searches, dashboard reports): at most
+    ``limit`` at once. A request waits up to ``wait`` seconds for a slot, then gets
+    :class:`BusyError` (503 with ``Retry-After``). Reads run in the server's thread pool,
+    so without this bound a burst of them could hold every worker thread and every
+    database connection while analyses and health checks wait."""
+
+    def __init__(self, limit: int, wait: float = 2.0) -> None:
+        self.limit = max(1, limit)
+        self.wait = wait
+        self._slots = threading.BoundedSemaphore(self.limit)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold a query slot for the block, waiting at most :attr:`wait` seconds for one.
+
+        Raises:
+            BusyError: when no slot came free in time.
+
+        Example:
+            >>> with Queries(1).slot():
+            ...     pass
+        """
+        if not self._slots.acquire(timeout=self.wait):
+            raise BusyError(
+                f"busy: {self.limit} searches or reports running; try again shortly",
+                max(1, math.ceil(self.wait)),
+            )
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 async def get_analyzer(request: Request) -> Analyzer:
     analyzer: Analyzer = request.app.state.analyzer
     return analyzer
@@ -150,6 +185,11 @@ async def get_analyzer(request: Request) -> Analyzer:
 async def get_fetcher(request: Request) -> Fetcher:
     fetcher: Fetcher = request.app.state.fetcher
     return fetcher
+
+
+async def get_queries(request: Request) -> Queries:
+    queries: Queries = request.app.state.queries
+    return queries
 
 
 async def get_model(request: Request) -> Model:
@@ -175,6 +215,7 @@ async def get_pages(request: Request) -> Pages:
 
 AnalyzerDep = Annotated[Analyzer, Depends(get_analyzer)]
 FetcherDep = Annotated[Fetcher, Depends(get_fetcher)]
+QueriesDep = Annotated[Queries, Depends(get_queries)]
 ModelDep = Annotated[Model, Depends(get_model)]
 ConfigDep = Annotated[ServeConfig, Depends(get_config)]
 StoreDep = Annotated[Store | None, Depends(get_store)]

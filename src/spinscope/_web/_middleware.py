@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -179,6 +179,8 @@ async def _too_large(send: Send, limit: int) -> None:
 class ErrorBody(BaseModel):
     """Every error the API answers: one short, readable message naming the field."""
 
+    model_config = ConfigDict(extra="forbid")
+
     error: str = Field(description="what went wrong, e.g. 'threshold: Input should be ...'")
 
 
@@ -186,6 +188,7 @@ class ErrorBody(BaseModel):
 ERRORS: dict[int, str] = {
     400: "empty or non-text input, unknown technique, unusable URL, or a Host not allowed",
     401: "the server has a token and the request did not carry it",
+    404: "no results store is open (start the server with --db)",
     413: "over the size limit",
     415: "a binary upload or a page that is not text",
     422: "a malformed request: not JSON, a wrong field or type, not exactly one of "
@@ -197,11 +200,20 @@ ERRORS: dict[int, str] = {
 }
 
 
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI ``responses`` of the error ``codes`` a route answers."""
+def error_responses(
+    *codes: int, describe: dict[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of the error ``codes`` a route answers; ``describe``
+    replaces the description of a code where the route means something else by it.
+
+    Example:
+        >>> error_responses(400, 404, describe={404: "no such article"})[404]["description"]
+        'no such article'
+    """
     found: dict[int | str, dict[str, Any]] = {}
     for code in codes:
-        found[code] = {"model": ErrorBody, "description": ERRORS[code]}
+        description = (describe or {}).get(code, ERRORS[code])
+        found[code] = {"model": ErrorBody, "description": description}
         if code == 503:
             seconds = {"schema": {"type": "integer"}, "description": "seconds to wait"}
             found[code]["headers"] = {"Retry-After": seconds}

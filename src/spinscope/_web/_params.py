@@ -17,6 +17,8 @@ from starlette.datastructures import QueryParams
 from .._errors import InputError
 from .._store import Filters, Store, models, resolve, sources
 from .._techniques import TECHNIQUES
+from ._middleware import error_responses
+from ._openapi import CorpusOut, DashboardOut, StoredArticleOut
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -24,6 +26,78 @@ TOP = 10
 MAX_TOP = 100
 # The filter parameters, in the order links write them.
 FILTER_NAMES = ("q", "source", "technique", "from", "to", "model")
+# YYYY-MM or YYYY-MM-DD; a date that does not exist (2020-02-30, year 0) is still a 400.
+DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _whole(high: int, default: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 1, "maximum": high, "default": default}
+
+
+# The query parameters as the OpenAPI schema shows them (the routes read the query string
+# themselves, so that one bad value is one message): for ``openapi_extra``.
+_NAMES = {"type": "array", "items": {"type": "string"}}
+_FILTERS = [
+    _query("source", _NAMES, "keep these sources; (unknown): articles without one"),
+    _query("technique", _NAMES, "keep these techniques: label, part or title, any case"),
+    _query("from", {"type": "string", "pattern": DATE}, "published from: YYYY-MM[-DD]"),
+    _query("to", {"type": "string", "pattern": DATE}, "published up to: YYYY-MM[-DD]"),
+    _query("model", {"type": "string"}, "the analyses of this model (default: the latest)"),
+]
+CORPUS_QUERY = {
+    "parameters": [
+        _query("q", {"type": "string"}, 'every word and "quoted phrase" in the title or text'),
+        *_FILTERS,
+        _query("page", _whole(10**9, 1), "the page wanted"),
+        _query("per_page", _whole(MAX_PER_PAGE, PER_PAGE), "articles a page"),
+    ]
+}
+DASHBOARD_QUERY = {
+    "parameters": [
+        *_FILTERS,
+        _query("top", _whole(MAX_TOP, TOP), "how many top articles, speakers and targets"),
+    ]
+}
+_STORE_ERRORS = {
+    400: "a bad filter, page or page size (the message names it), or a Host not allowed",
+    404: "no results store is open (start the server with --db)",
+    503: "every query slot is taken (retry after Retry-After seconds), or the results "
+    "store cannot be read",
+}
+CORPUS_RESPONSES = {
+    200: {"model": CorpusOut, "description": "one page of matching articles"},
+    **error_responses(400, 401, 404, 503, describe=_STORE_ERRORS),
+}
+ARTICLE_RESPONSES = {
+    200: {"model": StoredArticleOut, "description": "the article and its analysis"},
+    **error_responses(
+        400,
+        401,
+        404,
+        422,
+        503,
+        describe={
+            **_STORE_ERRORS,
+            400: "a Host not allowed",
+            404: "no analysis of this article is stored, or no results store is open",
+            422: "a malformed request",
+        },
+    ),
+}
+DASHBOARD_RESPONSES = {
+    200: {"model": DashboardOut, "description": "the report for the filters"},
+    **error_responses(400, 401, 404, 503, describe=_STORE_ERRORS),
+}
 
 
 @dataclass(frozen=True)

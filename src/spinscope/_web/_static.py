@@ -11,17 +11,34 @@ from fastapi.responses import Response
 from .._techniques import techniques_json
 from .._version import __version__
 from ._deps import ModelDep, PagesDep
+from ._middleware import error_responses
+from ._openapi import HealthOut, TechniqueOut
 
 router = APIRouter()
 
 
-@router.get("/api/techniques")
+@router.get(
+    "/api/techniques",
+    response_model=None,
+    responses={
+        200: {"model": list[TechniqueOut], "description": "the 14 techniques"},
+        **error_responses(400, 401, describe={400: "a Host not allowed"}),
+    },
+)
 def techniques() -> list[dict[str, str]]:
     """The 14 techniques with definition, example and colour."""
     return techniques_json()
 
 
-@router.get("/api/health")
+@router.get(
+    "/api/health",
+    response_model=None,
+    responses={
+        200: {"model": HealthOut, "description": "the server is up"},
+        # Open without the token: never a 401.
+        **error_responses(400, describe={400: "a Host not allowed"}),
+    },
+)
 async def health(model: ModelDep) -> dict[str, Any]:
     """Liveness, model id and version, and the model's default threshold.
 
