@@ -17,7 +17,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -39,18 +41,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--requests", type=int, default=1000)
-    args = parser.parse_args()
-    articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
+@contextmanager
+def serve(*options: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``spinscope serve`` with ``options`` on a free loopback port, once it answers
+    health checks: its process and base URL; stopped when the block ends."""
     port = free_port()
     cli = str(Path(sys.executable).with_name("spinscope"))
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
-    server = subprocess.Popen(
-        [cli, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL
-    )
+    command = [cli, "serve", "--port", str(port), *options]
+    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -62,6 +61,19 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise SystemExit("server did not start") from None
                 time.sleep(0.2)
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=1000)
+    args = parser.parse_args()
+    articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
+    with serve() as (server, base):
         before = rss_mb(server.pid)
         latencies: list[float] = []
         errors: list[str] = []
@@ -83,9 +95,6 @@ def main() -> None:
             list(pool.map(lambda i: one(i, client), range(args.requests)))
         elapsed = time.perf_counter() - started
         after = rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(10)
     latencies.sort()
 
     def pct(p: float) -> float:
