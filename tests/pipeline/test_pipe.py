@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spinscope import Analysis, InputError, Settings, UnknownTechniqueError
+from spinscope._pipeline._stream import CHUNKS_AHEAD
 
 from ..fakes import FakeTagger, fake_model
 
@@ -90,12 +91,13 @@ def test_pipe_streams_reading_texts_only_a_bounded_way_ahead(pack: bool) -> None
     results = fake_model().pipe(endless(), batch_size=2, pack_articles=pack)
     first = next(results)
     assert first.spans
-    # One chunk decodes while the next encodes. Unpacked, a chunk is one text; packed, it
-    # holds windows for 4 batches of 2 (one window a text).
-    assert pulled == (16 if pack else 2)
+    # One chunk decodes while the next CHUNKS_AHEAD encode. Unpacked, a chunk is one text;
+    # packed, it holds windows for 4 batches of 2 (one window a text).
+    held = (CHUNKS_AHEAD + 1) * (8 if pack else 1)
+    assert pulled == held
     for _ in range(20):
         next(results)
-    assert pulled <= 22 + (16 if pack else 0)
+    assert pulled <= 21 + held
 
 
 @pytest.mark.parametrize("pack", [False, True])

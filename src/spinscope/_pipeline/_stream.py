@@ -17,12 +17,12 @@ found; an article is yielded as soon as its last piece is done.
 
 By default every run is one window (``settings.batch_windows`` 1), so a window's numbers
 are its own whatever else runs, and packing changes nothing but chunk sizes. Runs go to
-the network's thread pool, one thread each, and the next chunk encodes while this one is
+the network's thread pool, one thread each, and the next chunks encode while this one is
 decoded: on 100 training articles, 1.25x the articles/s of one two-thread run of 8
 windows at a time, with half the peak memory (``benchmarks/experiments.md``).
 
-At most two chunks of states are held (one decoding, the next encoding): memory stays
-bounded however many and however long the texts.
+At most ``CHUNKS_AHEAD + 1`` chunks of states are held (one decoding, the next ones
+encoding): memory stays bounded however many and however long the texts.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ from ._text import split_pieces
 
 LOOKAHEAD_BATCHES = 4
 """Packed: a chunk holds windows for this many encoder batches (and at most one piece more)."""
+CHUNKS_AHEAD = 2
+"""Chunks submitted to the encoder beyond the one being decoded. With one, the pool ran
+dry whenever the next article encoded faster than this one decoded (the cores were 83%
+busy over 100 training articles); with two they stay busy."""
 
 
 class Found(NamedTuple):
@@ -128,17 +132,17 @@ def find_candidates(
         >>> # next(find_candidates(network, ["They lie."], 0.5, 8))[1][0].start
     """
     min_windows = LOOKAHEAD_BATCHES * batch_size if pack else 0
-    ahead: tuple[list[_Step], Callable[[], list[Piece]]] | None = None
+    ahead: deque[tuple[list[_Step], Callable[[], list[Piece]]]] = deque()
     for chunk in _chunks(_steps(network, items), min_windows):
         plans = [step.plan for step in chunk if step.plan is not None]
         wait = submit(
             network.tagger, network.config, plans, batch_size, by_length=pack, pool=network.pool
         )
-        if ahead is not None:
-            yield from _decode_chunk(network, threshold, *ahead)
-        ahead = (chunk, wait)
-    if ahead is not None:
-        yield from _decode_chunk(network, threshold, *ahead)
+        ahead.append((chunk, wait))
+        if len(ahead) > CHUNKS_AHEAD:
+            yield from _decode_chunk(network, threshold, *ahead.popleft())
+    while ahead:
+        yield from _decode_chunk(network, threshold, *ahead.popleft())
 
 
 def _decode_chunk(
