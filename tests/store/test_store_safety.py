@@ -23,7 +23,8 @@ from spinscope._store import (
     search_articles,
     sources,
 )
-from spinscope._store._schema import failures, runs
+from spinscope._store._schema import articles, failures, runs
+from spinscope._store._search import text_match
 
 TEXT = "They are traitors. Our city is great."
 FFFD = "\ufffd"
@@ -156,3 +157,22 @@ def test_runs_whose_process_is_gone_are_marked_abandoned(store: Store) -> None:
     }
     assert tuple(owner) == (os.getpid(), socket.gethostname())
     assert store.abandon_dead_runs() == []
+
+
+def test_a_text_search_reads_the_full_text_index_not_every_text(store: Store) -> None:
+    store.save(None, [result(f"k{i}", f"Story {i} about traitors.") for i in range(30)])
+    condition = text_match(store.dialect, 'traitors "story 3"')
+    assert condition is not None
+    query = select(articles.c.id).where(condition)
+    compiled = query.compile(store.engine, compile_kwargs={"literal_binds": True})
+    with store.engine.connect() as conn:
+        if store.dialect == "postgresql":
+            # A table this small is cheaper to scan; forbidding scans shows the index fits.
+            conn.execute(text("SET enable_seqscan = off"))
+            explain = f"EXPLAIN {compiled}"
+        else:
+            explain = f"EXPLAIN QUERY PLAN {compiled}"
+        plan = " ".join(str(row) for row in conn.exec_driver_sql(explain))
+        found = {row.id for row in conn.execute(query)}
+    assert ("ix_articles_search" if store.dialect == "postgresql" else "articles_fts") in plan
+    assert len(found) == 1
