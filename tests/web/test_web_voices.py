@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from spinscope._pipeline._analysis import Span, build_analysis
+from spinscope._pipeline._targets import Target
 from spinscope._store import ArticleRecord, Result, Store
 from spinscope._web import ServeConfig, create_app
 
@@ -18,6 +20,8 @@ from ..fakes import fake_model
 # The app answers only Host names of its allowlist (TestClient's own is "testserver").
 LOCAL = "http://localhost"
 QUOTED = 'The mayor said "they are traitors and liars". Our city is a disgrace.'
+AIMED = "Bob Smith is a vile stooge."
+BOB = Target(0, 9, "Bob Smith", "Bob Smith")
 
 
 @pytest.fixture()
@@ -76,7 +80,7 @@ def test_the_dashboard_has_voices_and_speakers(client: TestClient) -> None:
     only = client.get("/api/dashboard?source=Herald").json()
     assert only["speakers"] == [] and {v["voice"] for v in only["voice_by_source"]} == {"unknown"}
     page = client.get("/dashboard").text
-    assert 'id="chart-voices"' in page and 'id="speakers"' in page
+    assert 'id="chart-voices"' in page and 'id="speakers"' in page and 'id="targets"' in page
 
 
 @pytest.mark.slow
@@ -90,7 +94,11 @@ def test_the_pages_show_voices_in_chromium(tmp_path: Path) -> None:
     with Store.open(str(db)) as store:
         voiced = fake_model(attribution=True).analyze(QUOTED)
         record = ArticleRecord("voiced", QUOTED, "Q", "Gazette", None, "2020-05-01")
-        store.save(None, [Result(record, voiced, 0.1)])
+        aimed = build_analysis(
+            AIMED, [Span(20, 26, "Name_Calling,Labeling", 0.9, target=BOB)], voiced.model_id, 0.3
+        )
+        other = ArticleRecord("aimed", AIMED, "A", "Herald <b>", None, "2020-05-03")
+        store.save(None, [Result(record, voiced, 0.1), Result(other, aimed, 0.1)])
     app = create_app(fake_model(attribution=True), ServeConfig(db=str(db)))
     with live(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(
@@ -113,8 +121,10 @@ def test_the_pages_show_voices_in_chromium(tmp_path: Path) -> None:
         expect(marks).to_have_count(1)
         page.goto(base + "/dashboard")
         page.wait_for_selector('body[data-drawn="report"]')
-        assert page.locator("#chart-voices tbody tr").count() == 1
+        assert page.locator("#chart-voices tbody tr").count() == 2  # Gazette and Herald
         assert "mayor" in page.inner_text("#speakers")
+        targets = page.inner_text("#targets")
+        assert "Herald <b>" in targets and "Bob Smith" in targets and "Name calling" in targets
         page.click('button[data-chart="voices"][data-mode="month"]')
         assert "May 2020" in page.inner_text("#chart-voices") or "2020" in page.inner_text(
             "#chart-voices"

@@ -381,6 +381,7 @@ function drawAll() {
   drawTop(r);
   drawVoices(r);
   drawSpeakers(r);
+  drawTargets(r);
   document.body.dataset.drawn = r ? 'report' : 'none';
 }
 

@@ -1,6 +1,7 @@
 // The dashboard's voice and speaker panels (loaded before dashboard.js, which calls them
 // from drawAll): per source or month, the share of flagged characters in the article's own
-// voice, attributed or unknown; and the speakers whose quotes hold the most fragments.
+// voice, attributed or unknown; the speakers whose quotes hold the most fragments; and
+// the names each source's fragments aim at most.
 // Stored text (sources, speakers) is only ever inserted with textContent.
 'use strict';
 
@@ -86,6 +87,35 @@ function drawSpeakers(r) {
       const item = node(cell, 'span', { class: 'used', title: t.definition });
       node(item, 'span', { class: 'swatch' }).style.backgroundColor = t.color;
       item.append(document.createTextNode(`${t.title} ${fmt(n)}`));
+    });
+  });
+}
+
+// Per source, the names its flagged fragments aim at most (the report's "targets").
+function drawTargets(r) {
+  const box = $('targets');
+  box.replaceChildren();
+  if (!r) return;
+  if (!r.targets.length) {
+    empty(box, 'No fragment aims at a named person or group (or these analyses were stored before targets were).');
+    return;
+  }
+  const table = node(box, 'table', { class: 'top' });
+  const head = node(node(table, 'thead'), 'tr');
+  ['Source', 'Aims at', 'Fragments', 'Articles', 'Top techniques'].forEach((h) => node(head, 'th', { scope: 'col' }, h));
+  const body = node(table, 'tbody');
+  r.targets.forEach((t) => {
+    const row = node(body, 'tr');
+    node(row, 'td', {}, t.rank === 1 ? t.source : '');
+    node(row, 'td', {}, t.target);
+    node(row, 'td', { class: 'num' }, fmt(t.spans));
+    node(row, 'td', { class: 'num' }, fmt(t.articles));
+    const cell = node(row, 'td');
+    Object.entries(t.techniques).slice(0, 3).forEach(([name, n]) => {
+      const info = tech(name);
+      const item = node(cell, 'span', { class: 'used', title: info.definition });
+      node(item, 'span', { class: 'swatch' }).style.backgroundColor = info.color;
+      item.append(document.createTextNode(`${info.title} ${fmt(n)}`));
     });
   });
 }
