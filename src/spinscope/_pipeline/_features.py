@@ -92,8 +92,26 @@ def span_features(index: ArticleIndex, start: int, end: int) -> npt.NDArray[np.f
     return np.asarray(values, dtype=np.float32)
 
 
+def window_context(
+    hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """The mean of one window's token states under its attention mask.
+
+    Example:
+        >>> h = np.arange(8, dtype=np.float32).reshape(4, 2)
+        >>> window_context(h, np.array([1, 1, 1, 0])).tolist()
+        [2.0, 3.0]
+    """
+    mean: npt.NDArray[np.float32] = hidden[mask.astype(bool)].mean(axis=0)
+    return mean
+
+
 def pool_span(
-    hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64], start: int, end: int
+    hidden: npt.NDArray[np.float32],
+    mask: npt.NDArray[np.int64],
+    start: int,
+    end: int,
+    context: npt.NDArray[np.float32] | None = None,
 ) -> npt.NDArray[np.float32]:
     """Pool one window's token states for the span at window positions ``[start, end)``.
 
@@ -104,6 +122,8 @@ def pool_span(
         mask: ``(tokens,)`` attention mask of that window.
         start: First span position in the window (special tokens counted).
         end: One past the last span position.
+        context: The window's :func:`window_context`, when the caller pools several
+            spans of one window (it copies the whole window, so compute it once).
 
     Example:
         >>> h = np.arange(8, dtype=np.float32).reshape(4, 2)
@@ -111,6 +131,6 @@ def pool_span(
         [3.0, 4.0, 4.0, 5.0, 2.0, 3.0]
     """
     span = hidden[start:end]
-    valid = mask.astype(bool)
-    context = hidden[valid].mean(axis=0)
+    if context is None:
+        context = window_context(hidden, mask)
     return np.concatenate([span.mean(axis=0), span.max(axis=0), context]).astype(np.float32)

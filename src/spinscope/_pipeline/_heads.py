@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ._decode import chars_to_token_span
 from ._encoder import Piece
-from ._features import ArticleIndex, pool_span, span_features
+from ._features import ArticleIndex, pool_span, span_features, window_context
 from ._session import InferenceSession, run_one
 from ._windows import span_window
 
@@ -39,12 +39,15 @@ def span_inputs(
         [4.0, 5.0, 4.0, 5.0, 3.0, 4.0]
     """
     rows = []
+    contexts: dict[int, npt.NDArray[np.float32]] = {}
     for start, end in char_spans:
         hit = chars_to_token_span(piece.encoded.offsets, start, end)
         assert hit is not None  # callers pass spans that cover tokens of this piece
         w, a, b = span_window(piece.windows, *hit)
         shift = piece.windows[w][0] - 1
-        pooled = pool_span(piece.hidden[w], piece.masks[w], a - shift, b - shift)
+        if w not in contexts:
+            contexts[w] = window_context(piece.hidden[w], piece.masks[w])
+        pooled = pool_span(piece.hidden[w], piece.masks[w], a - shift, b - shift, contexts[w])
         rows.append(np.concatenate([pooled, span_features(index, start, end)]))
     return np.stack(rows).astype(np.float32)
 
