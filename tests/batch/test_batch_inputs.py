@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from spinscope._batch import Item, check_inputs, count_inputs, read_inputs
-from spinscope._batch._inputs import normalize_date, prepare
+from spinscope._batch._inputs import _read_file, normalize_date, prepare
 from spinscope._errors import InputError
 from spinscope._store import Failure, content_key
 
@@ -38,6 +39,39 @@ def test_a_folder_gives_one_item_per_file_keyed_by_its_path(tmp_path: Path) -> N
 def test_an_oversized_file_is_a_failure_not_a_read(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("x" * 200)
     (failure,) = read(tmp_path / "big.txt", max_bytes=100)
+    assert isinstance(failure, Failure) and "over the 100-byte limit" in failure.reason
+
+
+def test_devices_and_pipes_are_refused_before_they_are_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    for bad in ("/dev/zero", str(fifo)):
+        with pytest.raises(InputError, match="not a regular file"):
+            check_inputs([bad])
+    # Inside a folder they are skipped; one that turns into a device after the check
+    # fails alone, unread (a FIFO would block and /dev/zero never end).
+    (tmp_path / "good.txt").write_text("Good.")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    assert [x.key for x in read(tmp_path) if isinstance(x, Item)] == [f"{tmp_path.name}/good.txt"]
+    assert not any(isinstance(x, Failure) for x in read(tmp_path))
+    for path in (tmp_path / "zero.txt", fifo):
+        failure = _read_file(path, "k", 100)
+        assert isinstance(failure, Failure) and failure.reason.startswith("not a regular file")
+
+
+def test_a_file_growing_past_its_stat_size_is_still_cut_at_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 5000)
+    real = os.stat_result
+
+    def small_stat(self: Path, *, follow_symlinks: bool = True) -> os.stat_result:
+        st = os.stat(self, follow_symlinks=follow_symlinks)
+        return real((st.st_mode, *st[1:6], 10, *st[7:10]))
+
+    monkeypatch.setattr(Path, "stat", small_stat)
+    (failure,) = read(big, max_bytes=100)
     assert isinstance(failure, Failure) and "over the 100-byte limit" in failure.reason
 
 

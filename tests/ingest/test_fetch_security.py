@@ -11,10 +11,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from spinscope._errors import FetchError, FetchTimeoutError
-from spinscope._ingest import FetchPolicy, fetch
+from spinscope._errors import BinaryInputError, FetchError, FetchTimeoutError
+from spinscope._ingest import FetchPolicy, _pinned, fetch
+from spinscope._web._middleware import status_of
 
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -35,7 +37,7 @@ def _serve(address: str, port: int, handle: Handler) -> _Quiet:
             pass
 
     server = _Quiet((address, port), _Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 
@@ -211,3 +213,192 @@ def test_a_redirect_to_a_refused_or_broken_url_is_a_fetch_error(
     policy = FetchPolicy(allow_private=True, timeout=2.0)
     with pytest.raises(FetchError, match=match):
         fetch(f"http://127.0.0.1:{server.server_port}/", policy)
+
+
+# -- redirects into the private network, under the default policy ------------------------
+#
+# The first hop must pass the default guard, so its name resolves (fake DNS) to a global
+# address. Nothing may connect there: the pinned client is wrapped so that a connection
+# pinned to that address goes to a loopback server instead, a loopback address is
+# connected as is (the tests' private server) and any other address fails the test
+# before a socket is opened. So no traffic leaves loopback.
+
+PUBLIC = "93.184.216.34"
+
+
+def _fake_dns(names: dict[str, str]) -> Callable[[str, int], list[str]]:
+    """A resolver that answers ``names`` from the table and numeric hosts (``127.1``,
+    ``2130706433``, ``0x7f.0.0.1``) as getaddrinfo does, without any network."""
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host in names:
+            return [names[host]]
+        try:
+            return [socket.inet_ntoa(socket.inet_aton(host))]
+        except OSError:
+            raise socket.gaierror(f"{host}: unknown to the fake DNS") from None
+
+    return resolve
+
+
+@pytest.fixture()
+def pinned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every address a fetch pins a connection to; ``PUBLIC`` is served by loopback."""
+    seen: list[str] = []
+    real = _pinned.pinned_client
+
+    def pinned_client(address: str, deadline: float) -> httpx.Client:
+        seen.append(address)
+        if address == PUBLIC:
+            return real("127.0.0.1", deadline)
+        if address.startswith("127.") or address == "::1":
+            return real(address, deadline)
+        raise AssertionError(f"the fetch would connect to {address}, outside loopback")
+
+    monkeypatch.setattr(_pinned, "pinned_client", pinned_client)
+    return seen
+
+
+def _redirect_to(location: str, hits: list[str]) -> Handler:
+    def handle(request: http.server.BaseHTTPRequestHandler) -> None:
+        hits.append(request.path)
+        if request.path == "/page":
+            _page(request, "the public page")
+            return
+        request.send_response(302)
+        request.send_header("Location", location)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    return handle
+
+
+def test_a_public_name_served_by_loopback_is_fetched_under_the_default_policy(
+    servers: Callable[[str, int, Handler], _Quiet], pinned: list[str]
+) -> None:
+    # The control for the tests below: the seam lets an allowed chain through.
+    hits: list[str] = []
+    public = servers("127.0.0.1", 0, _redirect_to("/page", hits))
+    policy = FetchPolicy(timeout=5, resolver=_fake_dns({"news.example": PUBLIC}))
+    page = fetch(f"http://news.example:{public.server_port}/start", policy)
+    assert page.text == "the public page"
+    assert hits == ["/start", "/page"]
+    assert pinned == [PUBLIC, PUBLIC]
+
+
+@pytest.mark.parametrize(
+    ("location", "refused"),
+    [
+        ("http://10.0.0.1/admin", r"10\.0\.0\.1: a private"),
+        ("http://127.0.0.1:{port}/secret", r"127\.0\.0\.1: a loopback"),
+        ("//127.0.0.1:{port}/secret", r"127\.0\.0\.1: a loopback"),
+        ("http://internal.example:{port}/secret", r"127\.0\.0\.1: a loopback"),
+        ("http://localhost:{port}/secret", r"127\.0\.0\.1: a loopback"),
+        ("http://2130706433:{port}/secret", r"127\.0\.0\.1: a loopback"),
+        ("http://0x7f.0.0.1:{port}/secret", r"127\.0\.0\.1: a loopback"),
+        ("http://[::ffff:127.0.0.1]:{port}/secret", r"::ffff:127\.0\.0\.1: a loopback"),
+        ("http://user:pw@127.1:{port}/secret", r"127\.0\.0\.1: a loopback"),
+    ],
+)
+def test_a_redirect_into_the_private_network_is_refused_by_default(
+    servers: Callable[[str, int, Handler], _Quiet],
+    pinned: list[str],
+    location: str,
+    refused: str,
+) -> None:
+    private_hits: list[str] = []
+    private = servers("127.0.0.1", 0, _redirect_to("/page", private_hits))
+    public_hits: list[str] = []
+    target = location.format(port=private.server_port)
+    public = servers("127.0.0.1", 0, _redirect_to(target, public_hits))
+    names = {"news.example": PUBLIC, "internal.example": "127.0.0.1", "localhost": "127.0.0.1"}
+    policy = FetchPolicy(timeout=5, resolver=_fake_dns(names))
+    with pytest.raises(FetchError, match="refusing to fetch from " + refused):
+        fetch(f"http://news.example:{public.server_port}/start", policy)
+    assert public_hits == ["/start"]  # the redirect was served ...
+    assert private_hits == []  # ... and not followed
+    assert pinned == [PUBLIC]
+
+
+# -- bodies over the size cap, and bodies that are not text -------------------------------
+
+HUGE = 50_000_000
+PIECE = 65_536
+
+
+class _Stream:
+    """A server that streams ``HUGE`` bytes slowly (at least 7 s for all of them) and
+    counts how many it got to send before the client hung up."""
+
+    def __init__(self, framing: str, content_type: str | None = "text/plain") -> None:
+        self.framing = framing
+        self.content_type = content_type
+        self.sent = 0
+        self.done = threading.Event()
+
+    def __call__(self, request: http.server.BaseHTTPRequestHandler) -> None:
+        chunked = self.framing == "chunked"
+        if chunked:
+            request.protocol_version = "HTTP/1.1"
+        request.close_connection = True
+        request.send_response(200)
+        if self.content_type is not None:
+            request.send_header("Content-Type", self.content_type)
+        if self.framing == "length":
+            request.send_header("Content-Length", str(HUGE))
+        elif chunked:
+            request.send_header("Transfer-Encoding", "chunked")
+        request.end_headers()
+        piece = b"\x89PNG\r\n\x1a\n" * (PIECE // 8)
+        framed = b"%x\r\n%s\r\n" % (PIECE, piece) if chunked else piece
+        try:
+            while self.sent < HUGE:
+                request.wfile.write(framed)
+                request.wfile.flush()
+                self.sent += PIECE
+                time.sleep(0.01)
+            if chunked:
+                request.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass  # the client hung up: what these tests want
+        finally:
+            self.done.set()
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked", "close"])
+def test_a_huge_body_is_cut_off_at_the_cap_not_read_whole(
+    servers: Callable[[str, int, Handler], _Quiet], framing: str
+) -> None:
+    stream = _Stream(framing)
+    server = servers("127.0.0.1", 0, stream)
+    policy = FetchPolicy(allow_private=True, timeout=30, max_bytes=200_000)
+    error, took = _timed(f"http://127.0.0.1:{server.server_port}/", policy)
+    assert isinstance(error, FetchError) and not isinstance(error, FetchTimeoutError)
+    assert "page larger than 200,000 bytes" in str(error)
+    assert took < 3  # sending it all takes at least 7 s
+    # The connection is closed: the server's writes fail soon, far from the end.
+    assert stream.done.wait(10)
+    assert stream.sent < HUGE // 10
+
+
+@pytest.mark.parametrize(
+    ("content_type", "shown_type"),
+    [
+        ("image/png", "image/png"),
+        ("application/octet-stream", "application/octet-stream"),
+        ("IMAGE/PNG; charset=utf-8", "image/png"),
+        (None, "unknown"),
+    ],
+)
+def test_a_body_that_is_not_text_is_unsupported_media(
+    servers: Callable[[str, int, Handler], _Quiet], content_type: str | None, shown_type: str
+) -> None:
+    stream = _Stream("length", content_type)
+    server = servers("127.0.0.1", 0, stream)
+    policy = FetchPolicy(allow_private=True, timeout=30)
+    started = time.monotonic()
+    with pytest.raises(BinaryInputError, match=f"{shown_type} content is not an article") as info:
+        fetch(f"http://127.0.0.1:{server.server_port}/photo", policy)
+    assert time.monotonic() - started < 3  # refused on its headers, the body left unread
+    assert stream.done.wait(10) and stream.sent < HUGE // 10
+    assert status_of(info.value) == 415  # what the web app answers

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
-from .._ingest import HTML_SUFFIXES, decode_text, path_name, shown_value, valid_unicode
+from .._ingest import (
+    HTML_SUFFIXES,
+    decode_text,
+    path_name,
+    read_file_bytes,
+    shown_value,
+    valid_unicode,
+)
 from .._store import ArticleRecord, Failure, content_key
 
 TEXT_SUFFIXES = {".txt"}
@@ -169,12 +176,10 @@ def _read_csv(path: Path, max_bytes: int) -> Iterator[Item | Failure]:
 def _read_file(path: Path, key: str, max_bytes: int) -> Item | Failure:
     name = path_name(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Failure(name, f"{size:,} bytes is over the {max_bytes:,}-byte limit", key)
-        data = path.read_bytes()
-    except OSError as exc:
-        return Failure(name, f"cannot be read ({exc.strerror})", key)
+        # Bounded whatever stat() says, and never a device or a pipe (issue 13, item 9).
+        data = read_file_bytes(path, max_bytes)
+    except InputError as exc:
+        return Failure(name, str(exc).removeprefix(f"{name}: "), key)
     return Item(key, name, data, path.suffix.lower() in HTML_SUFFIXES)
 
 
@@ -224,6 +229,9 @@ def check_inputs(inputs: list[str]) -> list[str]:
         path = Path(raw)
         if not path.exists():
             raise InputError(f"{path_name(raw)}: no such file or folder")
+        if not path.is_dir() and not path.is_file():
+            # /dev/zero never ends and a FIFO blocks: refused before anything is opened.
+            raise InputError(f"{path_name(raw)}: not a regular file (a device, pipe or socket)")
         if path.is_file() and path.suffix.lower() not in known:
             raise InputError(
                 f"{path_name(raw)}: unknown input kind; use a folder, .jsonl, .csv, .txt or .html"

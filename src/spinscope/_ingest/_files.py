@@ -123,11 +123,8 @@ def decode_text(data: bytes, name: str = "<input>") -> tuple[str, list[str]]:
 
 
 def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[str]]:
-    """Read one article file: a regular file of at most ``max_bytes`` bytes.
-
-    Devices, pipes and sockets are refused before they are opened (``/dev/zero`` never
-    ends and a FIFO blocks), and at most ``max_bytes + 1`` bytes are read whatever
-    ``stat`` says, since a file can grow while it is read.
+    """Read one article file: a regular file of at most ``max_bytes`` bytes, as text
+    (:func:`read_file_bytes`, then :func:`decode_text`).
 
     Raises:
         InputError: when the file is missing, unreadable, not a regular file, too large or
@@ -140,7 +137,27 @@ def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str,
         >>> read_text_file(p)
         ('Hello', [])
     """
-    name = path_name(path)  # messages and warnings are written out: no surrogates
+    return decode_text(read_file_bytes(path, max_bytes), path_name(path))
+
+
+def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` bytes.
+
+    Devices, pipes and sockets are refused before they are opened (``/dev/zero`` never
+    ends and a FIFO blocks), and at most ``max_bytes + 1`` bytes are read whatever
+    ``stat`` says, since a file can grow while it is read.
+
+    Raises:
+        InputError: when the file is missing, unreadable, not a regular file or too large
+            (:class:`TooLargeError`).
+
+    Example:
+        >>> read_file_bytes(Path("/dev/zero"))
+        Traceback (most recent call last):
+        ...
+        spinscope._errors.InputError: /dev/zero: not a regular file (a device, pipe or socket)
+    """
+    name = path_name(path)  # messages are written out: no surrogates
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
@@ -159,4 +176,4 @@ def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str,
         raise InputError(f"{name}: not a usable file name") from None
     if len(data) > max_bytes:
         raise TooLargeError(f"{name}: over the {max_bytes:,}-byte limit")
-    return decode_text(data, name)
+    return data
