@@ -40,6 +40,30 @@ def test_owner_window_contains_its_token(n: int, size_overlap: tuple[int, int]) 
         assert windows[w][0] <= t < windows[w][1]
 
 
+def owners_by_loop(n_tokens: int, windows: list[tuple[int, int]]) -> list[int]:
+    """The plain loop the vectorised owner_windows replaced: the reference."""
+    owners, best = [-1] * n_tokens, [-1] * n_tokens
+    for i, (a, b) in enumerate(windows):
+        for t in range(a, b):
+            margin = min(t - a, b - 1 - t)
+            if margin > best[t]:
+                best[t], owners[t] = margin, i
+    return owners
+
+
+windows_anyhow = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(1, 30)).map(lambda p: (p[0], p[0] + p[1])),
+    max_size=6,
+)
+
+
+@given(st.integers(min_value=0, max_value=80), windows_anyhow)
+def test_owner_windows_is_the_loop_it_replaced(n: int, windows: list[tuple[int, int]]) -> None:
+    # Any windows, overlapping, nested, out of order or past the end, and tokens none holds.
+    kept = [(a, min(b, n)) for a, b in windows if a < min(b, n)]
+    assert owner_windows(n, kept) == owners_by_loop(n, kept)
+
+
 @given(st.integers(min_value=2, max_value=300), sizes, st.data())
 def test_span_window_holds_the_span_or_its_largest_part(
     n: int, size_overlap: tuple[int, int], data: st.DataObject

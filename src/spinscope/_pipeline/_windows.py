@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 Window = tuple[int, int]
 """Token range ``[start, end)`` of one window, in content tokens (no special tokens)."""
 
@@ -41,20 +43,27 @@ def _margin(window: Window, start: int, end: int) -> int:
 
 
 def owner_windows(n_tokens: int, windows: Sequence[Window]) -> list[int]:
-    """For each token, the window where it is furthest from an edge (ties: the earlier).
+    """For each token, the window where it is furthest from an edge (ties: the earlier);
+    -1 for a token no window holds.
 
     Example:
         >>> owner_windows(10, [(0, 4), (3, 7), (6, 10)])
         [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
     """
-    owners = [-1] * n_tokens
-    best = [-1] * n_tokens
-    for w_idx, window in enumerate(windows):
-        for t in range(window[0], window[1]):
-            m = _margin(window, t, t + 1)
-            if m > best[t]:
-                best[t], owners[t] = m, w_idx
-    return owners
+    if not windows or n_tokens <= 0:
+        return [-1] * max(0, n_tokens)
+    # One row of margins a window, -1 outside it; argmax takes the first of equal ones.
+    # Vectorised: the loop over tokens took 0.9 ms an article, twice (probabilities and
+    # the attribution head's states).
+    tokens = np.arange(n_tokens)
+    starts = np.array([w[0] for w in windows])[:, None]
+    ends = np.array([w[1] for w in windows])[:, None]
+    inside = (tokens >= starts) & (tokens < ends)
+    margins = np.where(inside, np.minimum(tokens - starts, ends - 1 - tokens), -1)
+    owners = margins.argmax(axis=0)
+    owners[margins.max(axis=0) < 0] = -1
+    found: list[int] = owners.tolist()
+    return found
 
 
 def span_window(windows: Sequence[Window], start: int, end: int) -> tuple[int, int, int]:
