@@ -123,7 +123,8 @@ def names(text: str) -> list[Mention]:
 
     for match in _WORD.finditer(text):
         if not _name_word(match.group()):
-            close()
+            if run:  # most words end no run: spare the call
+                close()
             continue
         if run and not _joins(text, run[-1], match):
             close()
