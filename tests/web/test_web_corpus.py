@@ -515,3 +515,17 @@ def test_search_words_are_whole_words_and_phrases_in_order(client: TestClient) -
     assert set(keys(client, 'q="city+shrugged"')) == ALL - {"a4"}
     assert keys(client, 'q="shrugged+city"') == []
     assert keys(client, "q=%25") == [] and keys(client, "q=*") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=%00", "q=liars%00", "model=%00", "source=%00", "technique=Doubt%00", "q=%00&source=%00"],
+)
+def test_a_nul_in_any_corpus_parameter_is_no_error(client: TestClient, query: str) -> None:
+    # PostgreSQL text cannot hold NUL: a NUL once reached the driver and answered 503.
+    for path in ("/api/corpus?", "/api/dashboard?", "/corpus?", "/dashboard?"):
+        response = client.get(path + query)
+        assert response.status_code in (200, 400), (path + query, response.status_code)
+    doc = client.get("/api/corpus?" + query)
+    if doc.status_code == 200:
+        assert doc.json()["total"] == 0 or "q=liars" in query
