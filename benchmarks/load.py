@@ -6,6 +6,7 @@ memory before and after. It stops by itself after the given number of requests.
 
     python benchmarks/load.py                      # 16 clients, 1,000 requests
     python benchmarks/load.py --clients 4 --requests 200
+    python benchmarks/load.py --concurrency 3      # serve's analysis slots
 """
 
 from __future__ import annotations
@@ -71,9 +72,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="serve's --concurrency (default: its own)"
+    )
     args = parser.parse_args()
     articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
-    with serve() as (server, base):
+    options = () if args.concurrency is None else ("--concurrency", str(args.concurrency))
+    with serve(*options) as (server, base):
         before = rss_mb(server.pid)
         latencies: list[float] = []
         errors: list[str] = []
