@@ -88,21 +88,27 @@ def _passage(p: Passage) -> Text:
     return Text.assemble(_flat(p.text), "\n", _names(p.techniques))
 
 
+def _pair_table(title: str, score: str, rows: list[tuple[float, Text, Text]]) -> Table:
+    """A table of A/B pairs, each with its score in the first column."""
+    from rich.table import Table
+
+    table = Table(title=title, show_edge=False, show_lines=True)
+    table.add_column(score, justify="right")
+    table.add_column("A", ratio=1)
+    table.add_column("B", ratio=1)
+    for value, a, b in rows:
+        table.add_row(f"{value:.2f}", a, b)
+    return table
+
+
 def sentence_table(comparison: Comparison) -> Table:
     """The aligned sentences, each with the techniques its article uses in it.
 
     Example:
         >>> # Console().print(sentence_table(compare_texts(model, text_a, text_b)))
     """
-    from rich.table import Table
-
-    table = Table(title="Sentences that say the same thing", show_edge=False, show_lines=True)
-    table.add_column("sim.", justify="right")
-    table.add_column("A", ratio=1)
-    table.add_column("B", ratio=1)
-    for pair in comparison.sentences:
-        table.add_row(f"{pair.similarity:.2f}", _passage(pair.a), _passage(pair.b))
-    return table
+    rows = [(p.similarity, _passage(p.a), _passage(p.b)) for p in comparison.sentences]
+    return _pair_table("Sentences that say the same thing", "sim.", rows)
 
 
 def _quote(q: Quote) -> Text:
@@ -118,15 +124,8 @@ def quote_table(comparison: Comparison) -> Table:
     Example:
         >>> # Console().print(quote_table(compare_texts(model, text_a, text_b)))
     """
-    from rich.table import Table
-
-    table = Table(title="Quotes both report", show_edge=False, show_lines=True)
-    table.add_column("overlap", justify="right")
-    table.add_column("A", ratio=1)
-    table.add_column("B", ratio=1)
-    for q in comparison.quotes or ():
-        table.add_row(f"{q.overlap:.2f}", _quote(q.a), _quote(q.b))
-    return table
+    rows = [(q.overlap, _quote(q.a), _quote(q.b)) for q in comparison.quotes or ()]
+    return _pair_table("Quotes both report", "overlap", rows)
 
 
 def _heading(label: str, side: Side) -> Text:

@@ -114,6 +114,39 @@ class Analyzer:
             return compare_texts(self.model, *texts, options, sources, threshold)
 
 
+class Slots:
+    """At most ``limit`` of one kind of work at once: a caller waits up to ``wait``
+    seconds for a slot (0: not at all), then gets :class:`BusyError` (503 with
+    ``Retry-After``, ``retry`` seconds, else ``wait``), saying ``limit`` ``what``
+    are running."""
+
+    def __init__(self, limit: int, what: str, wait: float = 0.0, retry: float = 0.0) -> None:
+        self.limit = max(1, limit)
+        self.what = what
+        self.wait = wait
+        self.retry = max(1, math.ceil(retry or wait))
+        self._slots = threading.BoundedSemaphore(self.limit)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold a slot for the block, waiting at most :attr:`wait` seconds for one.
+
+        Raises:
+            BusyError: when no slot came free in time.
+
+        Example:
+            >>> with Slots(1, "searches").slot():
+            ...     pass
+        """
+        if not self._slots.acquire(timeout=self.wait):
+            message = f"busy: {self.limit} {self.what} running; try again shortly"
+            raise BusyError(message, self.retry)
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
 class Fetcher:
     """URL fetches, at most ``limit`` at once; one more gets :class:`BusyError` (503 with
     ``Retry-After``) at once. Fetches run in the server's thread pool and may take the
@@ -122,8 +155,9 @@ class Fetcher:
 
     def __init__(self, policy: FetchPolicy, limit: int) -> None:
         self.policy = policy
-        self.limit = max(1, limit)
-        self._slots = threading.BoundedSemaphore(self.limit)
+        # A running fetch ends within its timeout, so a slot is free by then.
+        self._slots = Slots(limit, "URL fetches", retry=policy.timeout)
+        self.limit = self._slots.limit
 
     def fetch(self, url: str) -> Page:
         """The page at ``url`` under the policy, once a fetch slot is free.
@@ -133,48 +167,18 @@ class Fetcher:
             InputError, FetchError, FetchTimeoutError, BinaryInputError: see
                 :func:`spinscope._ingest.fetch`.
         """
-        if not self._slots.acquire(blocking=False):
-            # A running fetch ends within its timeout, so a slot is free by then.
-            wait = max(1, math.ceil(self.policy.timeout))
-            raise BusyError(f"busy: {self.limit} URL fetches running; try again shortly", wait)
-        try:
+        with self._slots.slot():
             return fetch(url, self.policy)
-        finally:
-            self._slots.release()
 
 
-class Queries:
+class Queries(Slots):
     """Store reads that may scan much of a corpus (searches, dashboard reports): at most
-    ``limit`` at once. A request waits up to ``wait`` seconds for a slot, then gets
-    :class:`BusyError` (503 with ``Retry-After``). Reads run in the server's thread pool,
-    so without this bound a burst of them could hold every worker thread and every
-    database connection while analyses and health checks wait."""
+    ``limit`` at once, a request waiting up to ``wait`` seconds for a slot. Reads run in
+    the server's thread pool, so without this bound a burst of them could hold every
+    worker thread and every database connection while analyses and health checks wait."""
 
     def __init__(self, limit: int, wait: float = 2.0) -> None:
-        self.limit = max(1, limit)
-        self.wait = wait
-        self._slots = threading.BoundedSemaphore(self.limit)
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold a query slot for the block, waiting at most :attr:`wait` seconds for one.
-
-        Raises:
-            BusyError: when no slot came free in time.
-
-        Example:
-            >>> with Queries(1).slot():
-            ...     pass
-        """
-        if not self._slots.acquire(timeout=self.wait):
-            raise BusyError(
-                f"busy: {self.limit} searches or reports running; try again shortly",
-                max(1, math.ceil(self.wait)),
-            )
-        try:
-            yield
-        finally:
-            self._slots.release()
+        super().__init__(limit, "searches or reports", wait)
 
 
 async def get_analyzer(request: Request) -> Analyzer:
