@@ -18,6 +18,8 @@ settings.load_profile("spinscope")
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).resolve().parent / "resources"
 PTC = Path(os.environ.get("SPINSCOPE_PTC", ROOT.parent / "shared" / "ptc" / "train"))
+# The example article sits in the same shared folder as the corpus (shared/examples).
+EXAMPLE = PTC.parents[1] / "examples" / "venezuela.txt"
 
 
 @pytest.fixture(scope="session")

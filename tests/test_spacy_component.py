@@ -21,9 +21,9 @@ from spinscope import Analysis, Model, Span, load_model
 from spinscope._pipeline import build_analysis, default_model_path
 from spinscope._spacy import SpinscopeComponent, annotate
 
-from .conftest import ROOT
+from .conftest import EXAMPLE
 
-ARTICLE = ROOT.parent / "shared" / "examples" / "venezuela.txt"
+ARTICLE = EXAMPLE
 PIPELINES = ("blank", "en_core_web_sm")
 # (technique, start, end, confidence, voice, speaker): what a fragment is, either way.
 Fragment = tuple[str, int, int, float, str | None, str | None]

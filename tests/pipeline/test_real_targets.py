@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from spinscope import Model
 from spinscope._formats import analysis_json
 
+from ..conftest import EXAMPLE
+
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTICLE = ROOT.parent / "shared" / "examples" / "venezuela.txt"
+ARTICLE = EXAMPLE
 
 
 def test_us_stooge_aims_at_juan_guaido() -> None:
