@@ -8,11 +8,13 @@ each with its end-to-end head (fitted on the fold's training articles, as ``spin
 train`` fits it) and scores every fold on its held-out articles twice:
 
 - baseline: decoded with the shipped model's settings (span threshold, passage gap, label
-  floor, calibration, confidence threshold), which were tuned on a 74-article split;
-- recipe: decoded with settings tuned on the other folds' out-of-fold predictions
-  (``spinscope.train._cv.cv_decoding``, what ``spinscope train --cv`` does), which are
-  saved in each fold's ``config.json``, so ``spinscope evaluate --corpus PTC --cv DIR``
-  prints the same figures afterwards.
+  floor, calibration, confidence threshold), given spans classified by the span head
+  alone (each fold's technique stacker is removed first);
+- recipe: decoded with settings tuned on the other folds' out-of-fold predictions, and
+  given spans classified through a technique stacker fitted on the other folds'
+  out-of-fold rows (``spinscope.train._cv.cv_decoding``, what ``spinscope train --cv``
+  does), both saved in each fold's directory, so ``spinscope evaluate --corpus PTC --cv
+  DIR`` prints the same figures afterwards.
 
 Every fold must be finished (``foldK/done.json``).
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from _common import PTC
 from spinscope import Corpus, Model, ModelConfig
-from spinscope._pipeline import default_model_path
+from spinscope._pipeline import STACKER_FILE, default_model_path
 from spinscope._semeval import CVReport, cross_validate, format_cv, load_cv_folder
 from spinscope.train import _prepare_torch
 from spinscope.train._cv import complete_fold, cv_decoding
@@ -42,6 +44,7 @@ def baseline(corpus: Corpus, cv: Path) -> CVReport:
     folds, dirs = load_cv_folder(cv)
     for k, fold_dir in enumerate(dirs):
         complete_fold(fold_dir, corpus, {a for a, f in folds.items() if f == k})
+        (fold_dir / STACKER_FILE).unlink(missing_ok=True)
 
     def model_of(k: int) -> Model:
         model = Model.load(dirs[k])
@@ -78,7 +81,8 @@ def main() -> None:
     if missing:
         raise SystemExit(f"folds {missing} under {args.cv} are not finished")
     base = None if args.recipe_only else baseline(corpus, args.cv)
-    fields, _, recipe = cv_decoding(corpus, args.cv, progress=print)
+    tuning = cv_decoding(corpus, args.cv, progress=print)
+    fields, recipe = tuning.fields, tuning.report
     if base is None:
         print("recipe: decoding tuned on the other folds\n" + format_cv(recipe) + "\n")
         pooled = {m: recipe.pooled[m] for m in MEASURES}

@@ -25,7 +25,7 @@ from tokenizers.models import WordLevel
 
 from spinscope import Analysis, InputError, Model, ModelConfig, Settings
 from spinscope._batch import ModelSpec
-from spinscope._pipeline import TAGS, AttributionHead, Decoding
+from spinscope._pipeline import TAGS, AttributionHead, Decoding, TechniqueStacker
 
 Array = npt.NDArray[Any]
 
@@ -128,6 +128,7 @@ def fake_model(
     tagger: FakeTagger | None = None,
     pool: Executor | None = None,
     attribution: bool = False,
+    stacker: TechniqueStacker | None = None,
     **config: Any,
 ) -> Model:
     cfg = ModelConfig(
@@ -154,6 +155,7 @@ def fake_model(
         settings or Settings(),
         pool,
         fake_attribution_head() if attribution else None,
+        stacker,
     )
 
 

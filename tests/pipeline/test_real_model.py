@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from spinscope import Corpus, load_model
-from spinscope._pipeline import MODEL_FILES, default_model_path
+from spinscope._pipeline import MODEL_FILES, TechniqueStacker, default_model_path
 from spinscope._semeval._corpus import validation_ids
 from spinscope._semeval._evaluate import evaluate
 
@@ -23,8 +23,10 @@ FLOORS = {"si": 0.25, "tc": 0.45, "e2e": 0.12}
 
 def test_shipped_model_is_complete_small_and_documented() -> None:
     folder = default_model_path()
-    sizes = {name: (folder / name).stat().st_size for name in MODEL_FILES}
+    assert all((folder / name).is_file() for name in MODEL_FILES)
+    sizes = {path.name: path.stat().st_size for path in folder.iterdir()}
     assert sum(sizes.values()) <= 30 * 1024 * 1024, sizes
+    assert TechniqueStacker.load(folder, 14) is not None  # given spans go through it
     model = load_model()
     assert set(model.config.validation) >= {"si_f1", "tc_micro_f1", "e2e_micro_f1"}
     assert model.model_id in (folder / "MODEL_CARD.md").read_text(encoding="utf-8")

@@ -93,6 +93,7 @@ def test_cv_training_tunes_decoding_on_the_folds(
     cv_folder: Path, trained: Path, tiny_corpus: Path, tmp_path: Path
 ) -> None:
     from spinscope import ModelConfig
+    from spinscope._pipeline import STACKER_FILE
     from spinscope._semeval import CVReport
     from spinscope.train import train
 
@@ -104,10 +105,19 @@ def test_cv_training_tunes_decoding_on_the_folds(
     model = load_model(str(out))
     assert model.config.validation["split"] == "2-fold cross-validation over 10 articles"
     assert model.config.validation["si_f1"] == report.to_dict()["pooled"]["si_f1"]
+    assert model.config.validation["tc_micro_f1"] == report.to_dict()["pooled"]["tc_micro_f1"]
+    assert (out / STACKER_FILE).is_file()
     for k in (0, 1):
         assert (cv_folder / f"fold{k}" / "e2e_head.onnx").is_file()
+        assert (cv_folder / f"fold{k}" / STACKER_FILE).is_file()
         fold = ModelConfig.load(cv_folder / f"fold{k}")
         assert 0.3 <= fold.span_threshold <= 0.6 and fold.validation == {}
+    corpus = Corpus.load(tiny_corpus)
+    aid = sorted(corpus.articles)[0]
+    spans = [(lb.start, lb.end) for lb in corpus.labels if lb.article_id == aid]
+    stacked = model.technique_probs(corpus.articles[aid], spans)
+    alone = model.technique_probs(corpus.articles[aid], spans, stacked=False)
+    assert stacked.shape == alone.shape and not np.allclose(stacked, alone)
     card = (out / "MODEL_CARD.md").read_text()
     assert "Cross-validated figures" in card and "2-fold cross-validation" in card
     assert f"--cv {cv_folder}" in card
@@ -151,3 +161,20 @@ def test_a_teacher_that_agrees_with_gold_leaves_the_loss_unchanged(
         gold = _loss(tagger, head, batch, weights, 0.0)
         mixed = _loss(tagger, head, batch, weights, 0.7)
     assert torch.isclose(gold, mixed, atol=1e-5)
+
+
+def test_the_stacker_learns_what_the_head_misses() -> None:
+    """A technique the head never predicts but one input feature marks is learnt, and a
+    technique absent from the rows never wins."""
+    pytest.importorskip("sklearn", reason="needs the train extra")
+    from spinscope._pipeline import N_FEATURES, N_GIVEN
+    from spinscope.train._stacker import fit_stacker
+
+    rng = np.random.default_rng(0)
+    n_inputs = 14 + N_FEATURES + N_GIVEN
+    x = rng.normal(size=(400, n_inputs)).astype(np.float32)
+    y = np.where(x[:, 20] > 0, 10, 8).astype(np.int64)
+    stacker = fit_stacker(x, y, 14)
+    probs = stacker.probs(x)
+    assert (probs.argmax(axis=1) == y).mean() > 0.9
+    assert probs[:, 0].max() < 1e-6

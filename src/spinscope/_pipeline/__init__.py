@@ -36,6 +36,7 @@ from ._roles import (
 )
 from ._session import InferenceSession, open_session
 from ._speakers import PRONOUNS, Mention, names, resolve, speakers
+from ._stacker import N_GIVEN, STACKER_FILE, TechniqueStacker, stacker_inputs
 from ._targets import AIMED, MAX_GAP, Target, targets
 from ._tokens import encode_article, pack_windows, prepare_tokenizer
 from ._voices import attribute, statements
@@ -51,10 +52,12 @@ __all__ = [
     "MAX_GAP",
     "MODEL_FILES",
     "N_FEATURES",
+    "N_GIVEN",
     "O_TAG",
     "PRONOUNS",
     "ROLES",
     "SPAN_COLUMNS",
+    "STACKER_FILE",
     "TAGS",
     "Analysis",
     "ArticleIndex",
@@ -75,6 +78,7 @@ __all__ = [
     "Statement",
     "Summary",
     "Target",
+    "TechniqueStacker",
     "attribute",
     "build_analysis",
     "calibrate",
@@ -103,6 +107,7 @@ __all__ = [
     "span_window",
     "spans_frame",
     "speakers",
+    "stacker_inputs",
     "statements",
     "tag_tokens",
     "targets",

@@ -7,7 +7,9 @@ A model directory holds ``config.json`` (:class:`ModelConfig`), ``tokenizer.json
 probabilities, for end-to-end analysis, where one span often carries several; without it,
 a span's classification probabilities stand in). It may also hold the attribution head
 (``attribution_head.onnx`` and ``attribution.json``, see ``_attrhead``): without it no
-attributions are looked for.
+attributions are looked for; the evidence index (``evidence.npz``, see ``_evidence``); and
+the technique stacker (``technique_stacker.npz``, see ``_stacker``): without it, given
+spans are classified by the span head alone.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from ._config import ModelConfig
 from ._evidence import EVIDENCE_FILE, EvidenceIndex
 from ._heads import Heads
 from ._session import InferenceSession, open_session
+from ._stacker import STACKER_FILE, TechniqueStacker
 from ._tokens import prepare_tokenizer
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
-OPTIONAL_FILES = ("e2e_head.onnx", HEAD_FILE, CONFIG_FILE, EVIDENCE_FILE)
+OPTIONAL_FILES = ("e2e_head.onnx", HEAD_FILE, CONFIG_FILE, EVIDENCE_FILE, STACKER_FILE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Network:
     """Finds who says what from the tagger's token states (``None``: the model has none)."""
     evidence: EvidenceIndex | None = None
     """Annotated fragments to show as evidence (``None``: the model has no index)."""
+    stacker: TechniqueStacker | None = None
+    """Weighs the span head's probabilities of given spans again with article features
+    (``None``: classification takes the span head's own)."""
 
 
 def default_model_path() -> Path:
@@ -109,6 +115,7 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
         e2e_head = open_session(e2e) if e2e.is_file() else None
         attribution_head = AttributionHead.load(folder)
         evidence = EvidenceIndex.load(folder)
+        stacker = TechniqueStacker.load(folder, len(config.techniques))
     except Exception as exc:  # onnxruntime and tokenizers raise their own types
         raise ModelError(f"{folder}: cannot load the model ({exc})") from None
     # One single-threaded run per window on each of ``threads`` threads beats one run
@@ -116,4 +123,6 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
     # caller decodes one article while the pool encodes the next.
     pool = ThreadPoolExecutor(settings.threads, "spinscope") if settings.threads > 1 else None
     heads = Heads(span_head, e2e_head)
-    return Network(tokenizer, config, tagger, heads, settings, pool, attribution_head, evidence)
+    return Network(
+        tokenizer, config, tagger, heads, settings, pool, attribution_head, evidence, stacker
+    )

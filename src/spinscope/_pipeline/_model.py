@@ -38,6 +38,7 @@ from ._heads import Heads
 from ._loading import Network, load_network, model_folder
 from ._reading import Forward, forward, forward_candidates, forward_span_inputs, technique_probs
 from ._session import InferenceSession
+from ._stacker import TechniqueStacker
 from ._stream import find_candidates
 
 PACK_ARTICLES = False
@@ -64,10 +65,13 @@ class Model:
         settings: Settings,
         pool: Executor | None = None,
         attribution_head: AttributionHead | None = None,
+        stacker: TechniqueStacker | None = None,
     ) -> None:
         self.path = path
         heads = Heads(span_head, e2e_head)
-        self._network = Network(tokenizer, config, tagger, heads, settings, pool, attribution_head)
+        self._network = Network(
+            tokenizer, config, tagger, heads, settings, pool, attribution_head, None, stacker
+        )
 
     @classmethod
     def load(
@@ -100,7 +104,7 @@ class Model:
             net.pool,
             net.attribution_head,
         )
-        model._network = replace(model._network, evidence=net.evidence)
+        model._network = net  # with what the constructor does not take (evidence, stacker)
         return model
 
     def with_config(self, config: ModelConfig) -> Model:
@@ -251,13 +255,16 @@ class Model:
         """Head inputs and classification probabilities of ``spans`` from kept states."""
         return forward_span_inputs(self._network, forward, spans)
 
-    def technique_probs(self, text: str, spans: list[tuple[int, int]]) -> npt.NDArray[np.float32]:
-        """Technique probabilities ``(len(spans), 14)`` for given character spans (the TC task).
+    def technique_probs(
+        self, text: str, spans: list[tuple[int, int]], stacked: bool = True
+    ) -> npt.NDArray[np.float32]:
+        """Technique probabilities ``(len(spans), 14)`` for given character spans (the TC
+        task); ``stacked=False`` skips the technique stacker (the span head's own).
 
         Raises:
             InputError: for a span outside the text or covering no token.
         """
-        return technique_probs(self._network, text, spans)
+        return technique_probs(self._network, text, spans, stacked)
 
 
 def _checked(text: str) -> str | InputError:

@@ -3,7 +3,8 @@
 ``Model.analyze`` drops each piece's token states once it is decoded. Tuning decodes the
 same articles at many thresholds, and the end-to-end head learns from the states of
 given spans, so :func:`forward` keeps them (a :class:`Forward`); :func:`technique_probs`
-classifies given spans (the SemEval TC task).
+classifies given spans (the SemEval TC task), through the technique stacker when the
+model has one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ._encoder import Piece, encode, plan_piece, plan_pieces
 from ._features import ArticleIndex
 from ._heads import span_inputs
 from ._loading import Network
+from ._stacker import stacker_inputs
 from ._text import split_pieces
 
 Spans = Sequence[tuple[int, int]]
@@ -98,10 +100,15 @@ def _check_spans(text: str, spans: Spans) -> None:
             )
 
 
-def technique_probs(network: Network, text: str, spans: Spans) -> npt.NDArray[np.float32]:
+def technique_probs(
+    network: Network, text: str, spans: Spans, stacked: bool = True
+) -> npt.NDArray[np.float32]:
     """Technique probabilities ``(len(spans), techniques)`` for given character spans.
 
-    Each span is read in the piece that holds most of it, clipped to that piece.
+    Each span is read in the piece that holds most of it, clipped to that piece. With
+    ``stacked`` and a model that has a technique stacker, the span head's probabilities
+    are weighed again with the article and the other given spans (see ``_stacker``);
+    ``stacked=False`` gives the span head's own (the stacker is fitted on those).
 
     Raises:
         InputError: for a span outside the text or covering no token.
@@ -129,4 +136,6 @@ def technique_probs(network: Network, text: str, spans: Spans) -> npt.NDArray[np
         probs = net.heads.span_probs(span_inputs(index, piece, [sp for _, sp in items]))
         for (i, _), p in zip(items, probs, strict=True):
             result[i] = p
+    if stacked and net.stacker is not None:
+        return net.stacker.probs(stacker_inputs(index, spans, result))
     return result

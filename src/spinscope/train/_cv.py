@@ -9,19 +9,22 @@ decoding tuned on all the out-of-fold predictions:
 - fold k's decoding is tuned on the other folds' out-of-fold predictions only, so the
   figures of fold k never choose their own settings (``spinscope evaluate --cv`` then
   reproduces the cross-validated figures from the saved fold directories);
-- the shipped decoding is tuned on all folds pooled: five times the evidence of one split.
+- the shipped decoding is tuned on all folds pooled: five times the evidence of one split;
+- the technique stacker is fitted the same way (``_stacker``): per fold on the other
+  folds' out-of-fold rows, and on all of them for the shipped model.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .._pipeline import Model, ModelConfig
+from .._pipeline import Model, ModelConfig, TechniqueStacker
 from .._semeval import Corpus, CVReport, cross_validate, load_cv_folder
+from ._stacker import cv_stackers
 from ._tuning import Part, tune_decoding
 
 Progress = Callable[[str], None]
@@ -74,19 +77,28 @@ def save_fold_decoding(fold_dir: Path, fields: Mapping[str, Any]) -> None:
     replace(config, **fields, validation={}).save(fold_dir)
 
 
-def cv_decoding(
-    corpus: Corpus, cv_dir: Path, progress: Progress | None = None
-) -> tuple[dict[str, Any], dict[str, Any], CVReport]:
-    """Tune decoding cross-validated and score it.
+@dataclass(frozen=True)
+class CVTuning:
+    """What the folds' out-of-fold predictions choose for a model trained on all articles."""
 
-    Returns:
-        ``(fields, trace, report)``: the decoding settings tuned on every fold's
-        out-of-fold predictions (for a model trained on all articles), their tuning trace,
-        and the cross-validated figures, each fold decoded with settings tuned on the
-        other folds.
+    fields: dict[str, Any]
+    """Decoding settings tuned on every fold's out-of-fold predictions."""
+    trace: dict[str, Any]
+    """How the tuning went (scores of the settings tried)."""
+    report: CVReport
+    """The cross-validated figures: each fold decoded with settings, and classified with a
+    stacker, chosen on the other folds only."""
+    stacker: TechniqueStacker
+    """The technique stacker fitted on every fold's out-of-fold rows."""
+    stacker_rows: int
+    """How many rows (gold span techniques) it was fitted on."""
+
+
+def cv_decoding(corpus: Corpus, cv_dir: Path, progress: Progress | None = None) -> CVTuning:
+    """Tune decoding and fit the technique stacker cross-validated, and score them.
 
     Example:
-        >>> # fields, trace, report = cv_decoding(Corpus.load(ptc), Path("~/spinscope-cv"))
+        >>> # tuning = cv_decoding(Corpus.load(ptc), Path("~/spinscope-cv")); tuning.fields
     """
     folds, dirs = load_cv_folder(cv_dir)
     parts = fold_parts(corpus, folds, dirs, progress)
@@ -96,6 +108,7 @@ def cv_decoding(
         save_fold_decoding(fold_dir, fields_k)
         if progress:
             progress(f"fold {k}: decoding tuned on the other folds: {fields_k}")
+    stacker, rows = cv_stackers(corpus, folds, dirs, progress)
     report = cross_validate(corpus, folds, lambda k: Model.load(dirs[k]))
     fields, trace = tune_decoding(list(parts.values()))
-    return fields, trace, report
+    return CVTuning(fields, trace, report, stacker, rows)

@@ -171,8 +171,20 @@ span gets every technique whose end-to-end probability reaches {cfg["label_floor
 confidence threshold {cfg["confidence_threshold"]}, calibration (a, b) =
 ({cfg["calibration"][0]:.3f}, {cfg["calibration"][1]:.3f}). {caveat}
 Span identification (SI) is scored on the passages; end to end on the spans with
-techniques at the confidence threshold.
+techniques at the confidence threshold.{_card_stacker(meta)}
 """
+
+
+def _card_stacker(meta: dict[str, Any]) -> str:
+    rows = meta.get("stacker_rows")
+    if not rows:
+        return ""
+    return f"""
+Given spans (the TC task, `spinscope classify`) are classified by the technique stacker
+(`technique_stacker.npz`): a logistic regression over the span head's probabilities and
+article features (whether the span's words recur, whether another given span has the same
+text), fitted on {rows} out-of-fold span-head predictions; in the figures below each fold's
+stacker was fitted on the other folds only."""
 
 
 def _card_figures(report: Report, meta: dict[str, Any]) -> str:
