@@ -1,6 +1,7 @@
 """Round trip of spinscope's Label Studio tasks through a real, running Label Studio.
 
-A check by hand, not part of CI (Label Studio is a Django server of its own): it creates
+The tests run it against a Label Studio they start (``tests/formats/test_label_studio_live.py``);
+by hand, against any running Label Studio (a Django server of its own): it creates
 a project with spinscope's labelling config, imports the tasks with their predictions,
 accepts each task's prediction as a person's annotation (dropping the first span of the
 first task, as a correction), exports the project as JSON and reads the export back with
