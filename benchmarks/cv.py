@@ -8,13 +8,15 @@ each with its end-to-end head (fitted on the fold's training articles, as ``spin
 train`` fits it) and scores every fold on its held-out articles twice:
 
 - baseline: decoded with the shipped model's settings (span threshold, passage gap, label
-  floor, calibration, confidence threshold), given spans classified by the span head
-  alone (each fold's technique stacker is removed first);
-- recipe: decoded with settings tuned on the other folds' out-of-fold predictions, and
-  given spans classified through a technique stacker fitted on the other folds'
-  out-of-fold rows (``spinscope.train._cv.cv_decoding``, what ``spinscope train --cv``
-  does), both saved in each fold's directory, so ``spinscope evaluate --corpus PTC --cv
-  DIR`` prints the same figures afterwards.
+  floor, calibration, confidence threshold), every decoded candidate kept and given spans
+  classified by the span head alone (each fold's span filter and technique stacker are
+  removed first);
+- recipe: candidates kept by a span filter and given spans classified through a
+  technique stacker, both fitted on the other folds' out-of-fold rows, decoded with
+  settings tuned on the other folds' out-of-fold predictions
+  (``spinscope.train._cv.cv_decoding``, what ``spinscope train --cv`` does), all saved in
+  each fold's directory, so ``spinscope evaluate --corpus PTC --cv DIR`` prints the same
+  figures afterwards.
 
 Every fold must be finished (``foldK/done.json``).
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from _common import PTC
 from spinscope import Corpus, Model, ModelConfig
-from spinscope._pipeline import STACKER_FILE, default_model_path
+from spinscope._pipeline import FILTER_FILE, STACKER_FILE, default_model_path
 from spinscope._semeval import CVReport, cross_validate, format_cv, load_cv_folder
 from spinscope.train import _prepare_torch
 from spinscope.train._cv import complete_fold, cv_decoding
@@ -45,6 +47,7 @@ def baseline(corpus: Corpus, cv: Path) -> CVReport:
     for k, fold_dir in enumerate(dirs):
         complete_fold(fold_dir, corpus, {a for a, f in folds.items() if f == k})
         (fold_dir / STACKER_FILE).unlink(missing_ok=True)
+        (fold_dir / FILTER_FILE).unlink(missing_ok=True)
 
     def model_of(k: int) -> Model:
         model = Model.load(dirs[k])

@@ -25,7 +25,7 @@ from tokenizers.models import WordLevel
 
 from spinscope import Analysis, InputError, Model, ModelConfig, Settings
 from spinscope._batch import ModelSpec
-from spinscope._pipeline import TAGS, AttributionHead, Decoding, TechniqueStacker
+from spinscope._pipeline import TAGS, AttributionHead, Decoding, SpanFilter, TechniqueStacker
 
 Array = npt.NDArray[Any]
 
@@ -129,6 +129,7 @@ def fake_model(
     pool: Executor | None = None,
     attribution: bool = False,
     stacker: TechniqueStacker | None = None,
+    span_filter: SpanFilter | None = None,
     **config: Any,
 ) -> Model:
     cfg = ModelConfig(
@@ -156,6 +157,7 @@ def fake_model(
         pool,
         fake_attribution_head() if attribution else None,
         stacker,
+        span_filter,
     )
 
 

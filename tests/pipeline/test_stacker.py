@@ -19,7 +19,8 @@ from spinscope._pipeline import (
     TechniqueStacker,
     stacker_inputs,
 )
-from spinscope._pipeline._stacker import _nesting, _Stems, given_span_features
+from spinscope._pipeline._features import Stems
+from spinscope._pipeline._stacker import _nesting, given_span_features
 from tests.fakes import LOADED_LANGUAGE, REPETITION, fake_model
 
 N_INPUTS = 14 + N_FEATURES + N_GIVEN
@@ -61,7 +62,7 @@ def test_a_span_s_features_do_not_depend_on_order_or_duplicates(
 def test_stem_counts_within_a_radius_are_the_counts_of_the_words_there(
     text: str, radius: int
 ) -> None:
-    stems = _Stems.of(text)
+    stems = Stems.of(text)
     words_at = list(zip(stems.starts, stems.words(), strict=True))
     for near in range(0, len(text) + 1, 7):
         inside = [w for at, w in words_at if near - radius <= at <= near + radius]
@@ -71,7 +72,7 @@ def test_stem_counts_within_a_radius_are_the_counts_of_the_words_there(
 
 def test_back_to_back_repeats_are_all_counted() -> None:
     text = "Lock her up! Lock her up! Lock her up!"
-    stems = _Stems.of(text)
+    stems = Stems.of(text)
     assert stems.count(["lock", "up"], 0, 1000) == 3
     feats = given_span_features(ArticleIndex.build(text), [(0, 12)])
     assert feats[0, 0] == pytest.approx(np.log1p(2))  # two other occurrences

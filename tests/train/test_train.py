@@ -93,7 +93,7 @@ def test_cv_training_tunes_decoding_on_the_folds(
     cv_folder: Path, trained: Path, tiny_corpus: Path, tmp_path: Path
 ) -> None:
     from spinscope import ModelConfig
-    from spinscope._pipeline import STACKER_FILE
+    from spinscope._pipeline import FILTER_FILE, STACKER_FILE
     from spinscope._semeval import CVReport
     from spinscope.train import train
 
@@ -106,12 +106,15 @@ def test_cv_training_tunes_decoding_on_the_folds(
     assert model.config.validation["split"] == "2-fold cross-validation over 10 articles"
     assert model.config.validation["si_f1"] == report.to_dict()["pooled"]["si_f1"]
     assert model.config.validation["tc_micro_f1"] == report.to_dict()["pooled"]["tc_micro_f1"]
-    assert (out / STACKER_FILE).is_file()
+    assert (out / STACKER_FILE).is_file() and (out / FILTER_FILE).is_file()
+    assert model.span_filter is not None
     for k in (0, 1):
         assert (cv_folder / f"fold{k}" / "e2e_head.onnx").is_file()
         assert (cv_folder / f"fold{k}" / STACKER_FILE).is_file()
+        assert (cv_folder / f"fold{k}" / FILTER_FILE).is_file()
         fold = ModelConfig.load(cv_folder / f"fold{k}")
-        assert 0.3 <= fold.span_threshold <= 0.6 and fold.validation == {}
+        assert 0.2 <= fold.span_threshold <= 0.6 and fold.validation == {}
+        assert fold.keep_threshold > 0  # the filter decides which candidates stay
     corpus = Corpus.load(tiny_corpus)
     aid = sorted(corpus.articles)[0]
     spans = [(lb.start, lb.end) for lb in corpus.labels if lb.article_id == aid]
@@ -178,3 +181,15 @@ def test_the_stacker_learns_what_the_head_misses() -> None:
     probs = stacker.probs(x)
     assert (probs.argmax(axis=1) == y).mean() > 0.9
     assert probs[:, 0].max() < 1e-6
+
+
+def test_the_span_filter_learns_which_candidates_are_annotated() -> None:
+    pytest.importorskip("sklearn", reason="needs the train extra")
+    from spinscope._pipeline import N_FILTER_INPUTS
+    from spinscope.train._span_filter import fit_span_filter
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(500, N_FILTER_INPUTS)).astype(np.float32)
+    y = x[:, 0] + 0.3 * rng.normal(size=500) > 0
+    scores = fit_span_filter(x, y).scores(x)
+    assert ((scores >= 0.5) == y).mean() > 0.85

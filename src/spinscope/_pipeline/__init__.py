@@ -35,6 +35,7 @@ from ._roles import (
     words,
 )
 from ._session import InferenceSession, open_session
+from ._span_filter import FILTER_FILE, N_FILTER_INPUTS, SpanFilter, filter_inputs
 from ._speakers import PRONOUNS, Mention, names, resolve, speakers
 from ._stacker import N_GIVEN, STACKER_FILE, TechniqueStacker, stacker_inputs
 from ._targets import AIMED, MAX_GAP, Target, targets
@@ -47,11 +48,13 @@ __all__ = [
     "B_TAG",
     "CONFIG_FILE",
     "EVIDENCE_FILE",
+    "FILTER_FILE",
     "HEAD_FILE",
     "I_TAG",
     "MAX_GAP",
     "MODEL_FILES",
     "N_FEATURES",
+    "N_FILTER_INPUTS",
     "N_GIVEN",
     "O_TAG",
     "PRONOUNS",
@@ -75,6 +78,7 @@ __all__ = [
     "ModelConfig",
     "Sentence",
     "Span",
+    "SpanFilter",
     "Statement",
     "Summary",
     "Target",
@@ -88,6 +92,7 @@ __all__ = [
     "decode_spans",
     "default_model_path",
     "encode_article",
+    "filter_inputs",
     "group",
     "html_of",
     "join_nearby",

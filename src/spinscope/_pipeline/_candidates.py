@@ -2,7 +2,8 @@
 
 Decoding is apart from the network: :func:`decode_spans` is a pure function of the text,
 the token offsets and the BIO probabilities. :func:`piece_candidates` then asks the
-technique heads about the decoded spans.
+technique heads about the decoded spans, and the span filter (``_span_filter``) which to
+keep when the model has one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ._encoder import Piece
 from ._evidence import span_vectors
 from ._features import ArticleIndex
 from ._heads import Heads, span_inputs
+from ._span_filter import SpanFilter, keep_candidates
 
 
 def decode_spans(
@@ -58,9 +60,15 @@ def decode_spans(
 
 
 def piece_candidates(
-    index: ArticleIndex, piece: Piece, threshold: float, heads: Heads
+    index: ArticleIndex,
+    piece: Piece,
+    threshold: float,
+    heads: Heads,
+    span_filter: SpanFilter | None = None,
+    keep: float = 0.0,
 ) -> list[Candidate]:
-    """The candidates of one piece: decoded spans and both heads' answers for them.
+    """The candidates of one piece: decoded spans and both heads' answers for them; with
+    ``span_filter``, those whose filter score reaches ``keep``.
 
     Example:
         >>> # piece_candidates(ArticleIndex.build(text), piece, 0.5, network.heads)
@@ -74,7 +82,10 @@ def piece_candidates(
     # A float16 copy: a view would keep every head row of the piece alive until the
     # article is done, which on a 5 MB text is tens of thousands of candidates.
     vectors = span_vectors(x).astype(np.float16)
-    return [
+    found = [
         Candidate(a, b, c, p, q, v)
         for (a, b, c), p, q, v in zip(decoded, probs, labels, vectors, strict=True)
     ]
+    if span_filter is None:
+        return found
+    return keep_candidates(index, found, span_filter, keep)

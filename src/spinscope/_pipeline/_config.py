@@ -34,6 +34,8 @@ class ModelConfig:
         label_floor: Besides its most probable technique, a span also gets every technique
             whose end-to-end probability reaches this floor.
         calibration: ``(a, b)`` of the logistic map from raw to calibrated confidence.
+        keep_threshold: With a span filter in the model directory, a candidate is kept
+            when the filter's score reaches this (0 keeps every candidate).
         encoder: What the network was fine-tuned from.
         layers: Encoder layers kept.
         validation: Figures measured on the validation split at training time.
@@ -53,6 +55,7 @@ class ModelConfig:
     si_merge_gap: int = 0
     label_floor: float = 0.5
     calibration: tuple[float, float] = (1.0, 0.0)
+    keep_threshold: float = 0.0
     encoder: str = "all-MiniLM-L6-v2"
     layers: int = 6
     format_version: int = FORMAT_VERSION

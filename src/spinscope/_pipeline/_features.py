@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -19,8 +20,62 @@ import numpy.typing as npt
 N_FEATURES = 11
 COUNT_RADIUS = 100_000
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset(
+    "the a an and or of to in on for with at by from is are was were be been it its this "
+    "that these those as not no but he she they we you i his her their our your".split()
+)
+_STEM = 5  # words compared by their first letters: "immigrants" and "immigration" agree
 _QUOTES = "\"“”„«»'‘’"
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of ``text``'s words, stop words dropped.
+
+    Example:
+        >>> content_stems("The immigrants and immigration")
+        ['immig', 'immig']
+    """
+    return [w[:_STEM] for w in WORD.findall(text.lower()) if w not in _STOP]
+
+
+@dataclass(frozen=True)
+class Stems:
+    """An article's content words, stemmed, each as ``" stem "`` in one string (so that
+    back-to-back occurrences of a phrase do not share a space), and where each starts.
+
+    Example:
+        >>> Stems.of("Lock her up! Lock her up!").count(["lock", "up"], 0, 100)
+        2
+    """
+
+    joined: str
+    starts: npt.NDArray[np.int64]  # character offset of each word in the article
+    at: npt.NDArray[np.int64]  # offset of each word's block in ``joined``
+    counts: Counter[str] = field(repr=False)
+
+    @classmethod
+    def of(cls, text: str) -> Stems:
+        blocks, starts = [], []
+        for m in WORD.finditer(text.lower()):
+            if m.group() not in _STOP:
+                blocks.append(f" {m.group()[:_STEM]} ")
+                starts.append(m.start())
+        at = np.cumsum([0] + [len(b) for b in blocks[:-1]], dtype=np.int64)[: len(blocks)]
+        counts = Counter(b.strip() for b in blocks)
+        return cls("".join(blocks), np.asarray(starts, dtype=np.int64), at, counts)
+
+    def words(self) -> list[str]:
+        """The stems in order."""
+        return self.joined.split()
+
+    def count(self, key: list[str], near: int, radius: int) -> int:
+        """Occurrences of the stem sequence ``key`` among the words that start within
+        ``radius`` characters of ``near``."""
+        first, after = np.searchsorted(self.starts, [near - radius, near + radius + 1])
+        lo = int(self.at[first]) if first < len(self.at) else len(self.joined)
+        hi = int(self.at[after]) if after < len(self.at) else len(self.joined)
+        return self.joined.count("".join(f" {w} " for w in key), lo, hi)
 
 
 @dataclass(frozen=True)
@@ -46,6 +101,11 @@ class ArticleIndex:
         lo = max(0, near - COUNT_RADIUS)
         return self.lower.count(phrase, lo, near + COUNT_RADIUS)
 
+    @cached_property
+    def stems(self) -> Stems:
+        """The article's content-word stems (built on first use, once)."""
+        return Stems.of(self.text)
+
     @classmethod
     def build(cls, text: str) -> ArticleIndex:
         lower = text.lower()
@@ -53,7 +113,7 @@ class ArticleIndex:
         return cls(
             text=text,
             lower=lower,
-            word_counts=Counter(_WORD.findall(lower)),
+            word_counts=Counter(WORD.findall(lower)),
             title_end=len(text) if first_break < 0 else first_break,
         )
 
@@ -69,7 +129,7 @@ def span_features(index: ArticleIndex, start: int, end: int) -> npt.NDArray[np.f
     text = index.text
     span = text[start:end]
     lower = index.lower[start:end]
-    words = _WORD.findall(lower)
+    words = WORD.findall(lower)
     content = [w for w in words if len(w) >= 4] or words
     word_rep = max((index.word_counts[w] for w in content), default=1)
     letters = [c for c in span if c.isalpha()]

@@ -9,7 +9,8 @@ a span's classification probabilities stand in). It may also hold the attributio
 (``attribution_head.onnx`` and ``attribution.json``, see ``_attrhead``): without it no
 attributions are looked for; the evidence index (``evidence.npz``, see ``_evidence``); and
 the technique stacker (``technique_stacker.npz``, see ``_stacker``): without it, given
-spans are classified by the span head alone.
+spans are classified by the span head alone; and the span filter (``span_filter.npz``, see
+``_span_filter``): without it, every decoded candidate is kept.
 """
 
 from __future__ import annotations
@@ -28,11 +29,19 @@ from ._config import ModelConfig
 from ._evidence import EVIDENCE_FILE, EvidenceIndex
 from ._heads import Heads
 from ._session import InferenceSession, open_session
+from ._span_filter import FILTER_FILE, SpanFilter
 from ._stacker import STACKER_FILE, TechniqueStacker
 from ._tokens import prepare_tokenizer
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
-OPTIONAL_FILES = ("e2e_head.onnx", HEAD_FILE, CONFIG_FILE, EVIDENCE_FILE, STACKER_FILE)
+OPTIONAL_FILES = (
+    "e2e_head.onnx",
+    HEAD_FILE,
+    CONFIG_FILE,
+    EVIDENCE_FILE,
+    STACKER_FILE,
+    FILTER_FILE,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,8 @@ class Network:
     stacker: TechniqueStacker | None = None
     """Weighs the span head's probabilities of given spans again with article features
     (``None``: classification takes the span head's own)."""
+    span_filter: SpanFilter | None = None
+    """Chooses which decoded candidates to keep (``None``: every one)."""
 
 
 def default_model_path() -> Path:
@@ -116,6 +127,7 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
         attribution_head = AttributionHead.load(folder)
         evidence = EvidenceIndex.load(folder)
         stacker = TechniqueStacker.load(folder, len(config.techniques))
+        span_filter = SpanFilter.load(folder)
     except Exception as exc:  # onnxruntime and tokenizers raise their own types
         raise ModelError(f"{folder}: cannot load the model ({exc})") from None
     # One single-threaded run per window on each of ``threads`` threads beats one run
@@ -124,5 +136,14 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
     pool = ThreadPoolExecutor(settings.threads, "spinscope") if settings.threads > 1 else None
     heads = Heads(span_head, e2e_head)
     return Network(
-        tokenizer, config, tagger, heads, settings, pool, attribution_head, evidence, stacker
+        tokenizer,
+        config,
+        tagger,
+        heads,
+        settings,
+        pool,
+        attribution_head,
+        evidence,
+        stacker,
+        span_filter,
     )

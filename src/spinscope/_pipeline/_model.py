@@ -38,6 +38,7 @@ from ._heads import Heads
 from ._loading import Network, load_network, model_folder
 from ._reading import Forward, forward, forward_candidates, forward_span_inputs, technique_probs
 from ._session import InferenceSession
+from ._span_filter import SpanFilter
 from ._stacker import TechniqueStacker
 from ._stream import find_candidates
 
@@ -66,11 +67,21 @@ class Model:
         pool: Executor | None = None,
         attribution_head: AttributionHead | None = None,
         stacker: TechniqueStacker | None = None,
+        span_filter: SpanFilter | None = None,
     ) -> None:
         self.path = path
         heads = Heads(span_head, e2e_head)
         self._network = Network(
-            tokenizer, config, tagger, heads, settings, pool, attribution_head, None, stacker
+            tokenizer,
+            config,
+            tagger,
+            heads,
+            settings,
+            pool,
+            attribution_head,
+            None,
+            stacker,
+            span_filter,
         )
 
     @classmethod
@@ -126,6 +137,11 @@ class Model:
     @property
     def model_id(self) -> str:
         return self.config.model_id
+
+    @property
+    def span_filter(self) -> SpanFilter | None:
+        """The span filter of the model directory (``None``: every candidate is kept)."""
+        return self._network.span_filter
 
     @property
     def attribution_head(self) -> AttributionHead | None:

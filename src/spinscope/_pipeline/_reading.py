@@ -62,10 +62,13 @@ def forward_candidates(network: Network, fwd: Forward, threshold: float) -> list
     Example:
         >>> # forward_candidates(network, forward(network, text), 0.3)
     """
+    keep = network.config.keep_threshold
     return [
         cand
         for piece in fwd.pieces
-        for cand in piece_candidates(fwd.index, piece, threshold, network.heads)
+        for cand in piece_candidates(
+            fwd.index, piece, threshold, network.heads, network.span_filter, keep
+        )
     ]
 
 

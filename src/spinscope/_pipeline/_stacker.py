@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,55 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import ModelError
-from ._features import N_FEATURES, ArticleIndex, span_features
+from ._features import N_FEATURES, WORD, ArticleIndex, content_stems, span_features
 
 STACKER_FILE = "technique_stacker.npz"
 N_GIVEN = 9
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(
-    "the a an and or of to in on for with at by from is are was were be been it its this "
-    "that these those as not no but he she they we you i his her their our your".split()
-)
-_STEM = 5  # words compared by their first letters: "immigrants" and "immigration" agree
-
-
-@dataclass(frozen=True)
-class _Stems:
-    """An article's content words, stemmed, each as ``" stem "`` in one string (so that
-    back-to-back occurrences of a phrase do not share a space), and where each starts."""
-
-    joined: str
-    starts: list[int]  # character offset of each word in the article
-    at: list[int]  # offset of each word's block in ``joined``
-
-    @classmethod
-    def of(cls, text: str) -> _Stems:
-        parts, starts, at, pos = [], [], [], 0
-        for m in _WORD.finditer(text.lower()):
-            if m.group() in _STOP:
-                continue
-            block = f" {m.group()[:_STEM]} "
-            parts.append(block)
-            starts.append(m.start())
-            at.append(pos)
-            pos += len(block)
-        return cls("".join(parts), starts, at)
-
-    def words(self) -> list[str]:
-        return self.joined.split()
-
-    def count(self, key: list[str], near: int, radius: int) -> int:
-        """Occurrences of the stem sequence ``key`` within ``radius`` characters of
-        ``near`` (the whole article unless it is very long, as :class:`ArticleIndex`)."""
-        first = bisect.bisect_left(self.starts, near - radius)
-        after = bisect.bisect_right(self.starts, near + radius)
-        lo = self.at[first] if first < len(self.at) else len(self.joined)
-        hi = self.at[after] if after < len(self.at) else len(self.joined)
-        return self.joined.count("".join(f" {w} " for w in key), lo, hi)
-
-
-def _content(text: str) -> list[str]:
-    return [w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOP]
 
 
 def _nesting(spans: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -107,9 +61,9 @@ def given_span_features(
     """
     text, lower = index.text, index.lower
     distinct = sorted(set(spans))
-    stems = _Stems.of(text)
-    word_counts = Counter(stems.words())
-    keys = {sp: " ".join(_content(text[sp[0] : sp[1]])) for sp in distinct}
+    stems = index.stems
+    word_counts = stems.counts
+    keys = {sp: " ".join(content_stems(text[sp[0] : sp[1]])) for sp in distinct}
     same_key = Counter(keys.values())
     same_text = Counter(lower[s:e].strip() for s, e in distinct)
     held, holds = _nesting(distinct)
@@ -118,7 +72,7 @@ def given_span_features(
         span, key = text[s:e], keys[(s, e)]
         stems_here = key.split()
         recurring = sum(word_counts[w] >= 2 for w in stems_here) / max(1, len(stems_here))
-        words = _WORD.findall(span)
+        words = WORD.findall(span)
         rows[(s, e)] = [
             math.log1p(max(0, stems.count(stems_here, s, radius) - 1)) if key else 0.0,
             recurring,

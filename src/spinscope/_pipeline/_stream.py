@@ -157,7 +157,14 @@ def _decode_chunk(
             continue
         if step.plan is not None:
             piece = pieces.popleft()  # its states are dropped with this reference
-            article.found += piece_candidates(article.index, piece, threshold, network.heads)
+            article.found += piece_candidates(
+                article.index,
+                piece,
+                threshold,
+                network.heads,
+                network.span_filter,
+                network.config.keep_threshold,
+            )
             head = network.attribution_head
             if head is not None and article.said is not None:
                 # Per piece, from the states just read: no second encoder run.

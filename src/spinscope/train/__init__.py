@@ -38,6 +38,7 @@ SHIPPED_FILES = (
     "e2e_head.onnx",
     "evidence.npz",
     "technique_stacker.npz",
+    "span_filter.npz",
     "MODEL_CARD.md",
     "README.md",
 )
@@ -226,11 +227,13 @@ def _finish_cv(out: Path, split: _Split, cv: Path, run: dict[str, Any]) -> CVRep
     report = tuning.report
     shutil.copyfile(out / "tagger.int8.onnx", out / "tagger.onnx")
     tuning.stacker.save(out)
+    tuning.span_filter.save(out)
     final = Model.load(out)
     config = replace(final.config, **tuning.fields)
     config = _save_validated_config(out, config, _cv_figures(report))
     run |= {"precision": "int8", "tuning": tuning.trace, "cv_dir": str(cv)}
     run["stacker_rows"] = tuning.stacker_rows
+    run["filter_rows"] = tuning.filter_rows
     run["evidence_rows"] = _write_evidence(out, split)
     _document(out, config, split, run, cv_report=report)
     return report
@@ -357,6 +360,7 @@ def _document(
         "e2e_head_rows": run["e2e_head_rows"],
         "evidence_rows": run.get("evidence_rows", 0),
         "stacker_rows": run.get("stacker_rows", 0),
+        "filter_rows": run.get("filter_rows", 0),
     }
     if final is not None and report is not None:
         val_texts = [split.val.articles[a] for a in split.val_ids[:4]]

@@ -10,8 +10,11 @@ decoding tuned on all the out-of-fold predictions:
   figures of fold k never choose their own settings (``spinscope evaluate --cv`` then
   reproduces the cross-validated figures from the saved fold directories);
 - the shipped decoding is tuned on all folds pooled: five times the evidence of one split;
-- the technique stacker is fitted the same way (``_stacker``): per fold on the other
-  folds' out-of-fold rows, and on all of them for the shipped model.
+- the span filter (``_span_filter``) and the technique stacker (``_stacker``) are fitted
+  the same way: per fold on the other folds' out-of-fold rows (candidates, gold spans),
+  and on all of them for the shipped model. The decoding of fold k is tuned on the other
+  folds' candidates as their own filters keep them, and those filters saw fold k's rows:
+  a second-order leak into fold k's thresholds (not into its predictions).
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .._pipeline import Model, ModelConfig, TechniqueStacker
+from .._pipeline import Model, ModelConfig, SpanFilter, TechniqueStacker
 from .._semeval import Corpus, CVReport, cross_validate, load_cv_folder
+from ._span_filter import cv_span_filters
 from ._stacker import cv_stackers
 from ._tuning import Part, tune_decoding
 
@@ -92,16 +96,24 @@ class CVTuning:
     """The technique stacker fitted on every fold's out-of-fold rows."""
     stacker_rows: int
     """How many rows (gold span techniques) it was fitted on."""
+    span_filter: SpanFilter
+    """The span filter fitted on every fold's out-of-fold candidates."""
+    filter_rows: int
+    """How many candidates it was fitted on."""
 
 
 def cv_decoding(corpus: Corpus, cv_dir: Path, progress: Progress | None = None) -> CVTuning:
-    """Tune decoding and fit the technique stacker cross-validated, and score them.
+    """Fit the span filter, tune decoding and fit the technique stacker cross-validated,
+    and score them.
 
     Example:
         >>> # tuning = cv_decoding(Corpus.load(ptc), Path("~/spinscope-cv")); tuning.fields
     """
     folds, dirs = load_cv_folder(cv_dir)
     parts = fold_parts(corpus, folds, dirs, progress)
+    span_filter, filter_rows = cv_span_filters(parts, dirs, progress)
+    # Reloaded with their filters; the kept forward passes stay valid (same networks).
+    parts = {k: p.with_model(Model.load(dirs[k])) for k, p in parts.items()}
     for k, fold_dir in enumerate(dirs):
         others = [p for j, p in parts.items() if j != k]
         fields_k, _ = tune_decoding(others)
@@ -111,4 +123,4 @@ def cv_decoding(corpus: Corpus, cv_dir: Path, progress: Progress | None = None) 
     stacker, rows = cv_stackers(corpus, folds, dirs, progress)
     report = cross_validate(corpus, folds, lambda k: Model.load(dirs[k]))
     fields, trace = tune_decoding(list(parts.values()))
-    return CVTuning(fields, trace, report, stacker, rows)
+    return CVTuning(fields, trace, report, stacker, rows, span_filter, filter_rows)

@@ -171,8 +171,21 @@ span gets every technique whose end-to-end probability reaches {cfg["label_floor
 confidence threshold {cfg["confidence_threshold"]}, calibration (a, b) =
 ({cfg["calibration"][0]:.3f}, {cfg["calibration"][1]:.3f}). {caveat}
 Span identification (SI) is scored on the passages; end to end on the spans with
-techniques at the confidence threshold.{_card_stacker(meta)}
+techniques at the confidence threshold.{_card_filter(meta)}{_card_stacker(meta)}
 """
+
+
+def _card_filter(meta: dict[str, Any]) -> str:
+    rows = meta.get("filter_rows")
+    if not rows:
+        return ""
+    keep = meta["config"].get("keep_threshold", 0.0)
+    return f"""
+Candidates are decoded at the span threshold above and kept when the span filter
+(`span_filter.npz`) scores them at least {keep}: a logistic regression over each
+candidate's span confidence, both heads' answers and article features, fitted on {rows}
+out-of-fold candidates (in the figures below each fold's filter was fitted on the other
+folds only)."""
 
 
 def _card_stacker(meta: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
-"""Decoding tuned on held-out predictions: span threshold, passage gap, label floor,
-confidence calibration and confidence threshold.
+"""Decoding tuned on held-out predictions: span threshold, passage gap, keep threshold (of
+the span filter, when the model has one), label floor, confidence calibration and
+confidence threshold.
 
 The same code tunes on one validation split or on the out-of-fold predictions of a
 cross-validation. Either way the evidence is a list of :class:`Part`: a model and the
@@ -9,6 +10,7 @@ score their concatenated predictions.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,10 +19,22 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._pipeline import Candidate, Forward, Model, choose_techniques, join_nearby
+from .._pipeline import (
+    ArticleIndex,
+    Candidate,
+    Forward,
+    Model,
+    choose_techniques,
+    filter_inputs,
+    join_nearby,
+)
 from .._semeval import Corpus, Label, score_e2e, score_si
 
 SPAN_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+# With a span filter, candidates are decoded at a low threshold and the filter's score
+# decides (span threshold and keep threshold tuned together).
+FILTER_SPAN_THRESHOLDS = (0.2, 0.25)
+KEEP_THRESHOLDS = tuple(round(0.15 + 0.025 * i, 3) for i in range(13))
 MERGE_GAPS = (0, 12, 25, 50, 80)
 LABEL_FLOORS = (1.01, 0.7, 0.5, 0.4, 0.3, 0.2)
 CONFIDENCE_THRESHOLDS = tuple(round(0.02 * i, 2) for i in range(31))
@@ -31,6 +45,7 @@ DECODING_FIELDS = (
     "label_floor",
     "calibration",
     "confidence_threshold",
+    "keep_threshold",
 )
 
 
@@ -48,14 +63,42 @@ class Part:
             aid: model.forward(text) for aid, text in corpus.articles.items()
         }
         self._candidates: dict[float, dict[str, list[Candidate]]] = {}
+        self._scores: dict[float, dict[str, npt.NDArray[np.float64]]] = {}
 
-    def candidates(self, threshold: float) -> dict[str, list[Candidate]]:
-        """Every article's candidates at span ``threshold`` (cached)."""
+    def with_model(self, model: Model) -> Part:
+        """The same articles and kept forward passes under ``model``, which must share the
+        network that made them (another config, a span filter added)."""
+        part = copy.copy(self)
+        part.model = model
+        part._candidates, part._scores = {}, {}
+        return part
+
+    def article_index(self, aid: str) -> ArticleIndex:
+        """The article-wide counts of article ``aid`` (kept with its forward pass)."""
+        return self._forwards[aid].index
+
+    def candidates(self, threshold: float, keep: float = 0.0) -> dict[str, list[Candidate]]:
+        """Every article's candidates at span ``threshold`` (cached), less those the model's
+        span filter scores under ``keep`` (none when ``keep`` is 0 or there is no filter)."""
         if threshold not in self._candidates:
+            every = self.model.with_config(replace(self.model.config, keep_threshold=0.0))
             self._candidates[threshold] = {
-                aid: self.model.candidates(f, threshold) for aid, f in self._forwards.items()
+                aid: every.candidates(f, threshold) for aid, f in self._forwards.items()
             }
-        return self._candidates[threshold]
+        found = self._candidates[threshold]
+        span_filter = self.model.span_filter
+        if keep <= 0 or span_filter is None:
+            return found
+        if threshold not in self._scores:
+            self._scores[threshold] = {
+                aid: span_filter.scores(filter_inputs(self._forwards[aid].index, cands))
+                for aid, cands in found.items()
+            }
+        scores = self._scores[threshold]
+        return {
+            aid: [c for c, s in zip(cands, scores[aid], strict=True) if s >= keep]
+            for aid, cands in found.items()
+        }
 
 
 def pooled_gold(parts: Sequence[Part]) -> list[Label]:
@@ -104,19 +147,27 @@ def fit_calibration(
     return float(w[0]), float(w[1])
 
 
-def tune_span(parts: Sequence[Part]) -> tuple[float, int, dict[str, float]]:
-    """The span threshold and passage merge gap with the best pooled span identification F1.
+def tune_span(parts: Sequence[Part]) -> tuple[float, int, float, dict[str, float]]:
+    """The span threshold, passage merge gap and (with a span filter) keep threshold with
+    the best pooled span identification F1.
 
     Returns:
-        ``(threshold, gap, trace)``, the trace keyed ``"threshold/gap"``.
+        ``(threshold, gap, keep, trace)``, the trace keyed ``"threshold/gap"`` (with a
+        filter ``"threshold/keep/gap"``); ``keep`` is 0 without a filter.
     """
     gold = pooled_gold(parts)
+    filtered = all(part.model.span_filter is not None for part in parts)
+    grid = (
+        [(t, k) for t in FILTER_SPAN_THRESHOLDS for k in KEEP_THRESHOLDS]
+        if filtered
+        else [(t, 0.0) for t in SPAN_THRESHOLDS]
+    )
     trace = {}
-    for t in SPAN_THRESHOLDS:
+    for t, keep in grid:
         found = [
             (part.corpus.articles[aid], aid, [(c.start, c.end) for c in cands])
             for part in parts
-            for aid, cands in part.candidates(t).items()
+            for aid, cands in part.candidates(t, keep).items()
         ]
         for gap in MERGE_GAPS:
             pred = [
@@ -124,20 +175,25 @@ def tune_span(parts: Sequence[Part]) -> tuple[float, int, dict[str, float]]:
                 for text, aid, spans in found
                 for a, b in join_nearby(text, spans, gap)
             ]
-            trace[f"{t}/{gap}"] = round(score_si(gold, pred).f1, 4)
-    best = max(trace, key=lambda k: trace[k])
-    best_threshold, best_gap = best.split("/")
-    return float(best_threshold), int(best_gap), trace
+            key = f"{t}/{keep}/{gap}" if filtered else f"{t}/{gap}"
+            trace[key] = round(score_si(gold, pred).f1, 4)
+    best = max(trace, key=lambda k: trace[k]).split("/")
+    keep = float(best[1]) if filtered else 0.0
+    return float(best[0]), int(best[-1]), keep, trace
 
 
 def _e2e_labels(
-    parts: Sequence[Part], threshold: float, floor: float, calibration: tuple[float, float]
+    parts: Sequence[Part],
+    threshold: float,
+    floor: float,
+    calibration: tuple[float, float],
+    keep: float = 0.0,
 ) -> list[tuple[Label, float]]:
     """Every candidate's chosen techniques as labels with their confidence."""
     out = []
     for part in parts:
         config = replace(part.model.config, calibration=calibration)
-        for aid, cands in part.candidates(threshold).items():
+        for aid, cands in part.candidates(threshold, keep).items():
             out += [
                 (Label(aid, s.start, s.end, s.technique), s.confidence)
                 for s in choose_techniques(cands, config, floor)
@@ -146,14 +202,14 @@ def _e2e_labels(
 
 
 def _fit_pooled_calibration(
-    parts: Sequence[Part], threshold: float, floor: float
+    parts: Sequence[Part], threshold: float, floor: float, keep: float = 0.0
 ) -> tuple[float, float]:
     """Calibration fitted on whether each chosen technique overlaps a gold span of it."""
     gold_by: dict[tuple[str, str | None], list[tuple[int, int]]] = defaultdict(list)
     for g in pooled_gold(parts):
         gold_by[(g.article_id, g.technique)].append((g.start, g.end))
     raw, hit = [], []
-    for lb, conf in _e2e_labels(parts, threshold, floor, (1.0, 0.0)):
+    for lb, conf in _e2e_labels(parts, threshold, floor, (1.0, 0.0), keep):
         raw.append(conf)
         spans = gold_by[(lb.article_id, lb.technique)]
         hit.append(any(a < lb.end and lb.start < b for a, b in spans))
@@ -162,9 +218,11 @@ def _fit_pooled_calibration(
     return fit_calibration(np.array(raw), np.array(hit, dtype=float))
 
 
-def tune_labels(parts: Sequence[Part], threshold: float) -> tuple[dict[str, Any], dict[str, Any]]:
+def tune_labels(
+    parts: Sequence[Part], threshold: float, keep: float = 0.0
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Label floor, calibration and confidence threshold for pooled end-to-end micro-F1,
-    the spans found at span ``threshold``.
+    the spans found at span ``threshold`` (and kept at ``keep``).
 
     Returns:
         ``(fields, trace)``: the three ModelConfig fields and the scores tried.
@@ -172,11 +230,11 @@ def tune_labels(parts: Sequence[Part], threshold: float) -> tuple[dict[str, Any]
     gold = pooled_gold(parts)
     trace: dict[str, Any] = {"label_floor": {}, "confidence_threshold": {}}
     for floor in LABEL_FLOORS:
-        pred = [lb for lb, _ in _e2e_labels(parts, threshold, floor, (1.0, 0.0))]
+        pred = [lb for lb, _ in _e2e_labels(parts, threshold, floor, (1.0, 0.0), keep)]
         trace["label_floor"][floor] = round(score_e2e(gold, pred).micro.f1, 4)
     best_floor = max(trace["label_floor"], key=lambda f: trace["label_floor"][f])
-    calibration = _fit_pooled_calibration(parts, threshold, best_floor)
-    labelled = _e2e_labels(parts, threshold, best_floor, calibration)
+    calibration = _fit_pooled_calibration(parts, threshold, best_floor, keep)
+    labelled = _e2e_labels(parts, threshold, best_floor, calibration, keep)
     for c in CONFIDENCE_THRESHOLDS:
         f1 = score_e2e(gold, [lb for lb, conf in labelled if conf >= c]).micro.f1
         trace["confidence_threshold"][c] = round(f1, 4)
@@ -192,7 +250,8 @@ def tune_decoding(parts: Sequence[Part]) -> tuple[dict[str, Any], dict[str, Any]
         >>> # fields, trace = tune_decoding([Part(model, validation_corpus)])
         >>> # model = model.with_config(replace(model.config, **fields))
     """
-    threshold, gap, span_trace = tune_span(parts)
-    fields, trace = tune_labels(parts, threshold)
+    threshold, gap, keep, span_trace = tune_span(parts)
+    fields, trace = tune_labels(parts, threshold, keep)
     trace["span_threshold"] = span_trace
-    return {"span_threshold": threshold, "si_merge_gap": gap, **fields}, trace
+    spans = {"span_threshold": threshold, "si_merge_gap": gap, "keep_threshold": keep}
+    return {**spans, **fields}, trace
