@@ -12,6 +12,7 @@ from spinscope._pipeline._decode import (
     merge_overlapping,
     snap_to_words,
     split_at_line_breaks,
+    tidy_span,
     token_span_to_chars,
 )
 
@@ -128,3 +129,40 @@ def test_join_nearby_keeps_every_character_and_orders_passages(
     assert covered >= {c for a, b in spans for c in range(a, b)}
     for (_, b1), (a2, _) in itertools.pairwise(joined):
         assert b1 < a2
+
+
+FUNCTION = ["of", "in", "and", "the", "a"]
+CONTENT = ["bloodbath", "‘low", "fruit’", "pitiful", "handful", "US", "stooge"]
+
+
+@given(
+    st.lists(st.sampled_from(FUNCTION + CONTENT + [",", "\n"]), min_size=1, max_size=12), st.data()
+)
+def test_a_tidy_span_is_its_snapped_span_less_the_function_words_it_ends_on(
+    words: list[str], data: st.DataObject
+) -> None:
+    text = " ".join(words)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    snapped, tidy = snap_to_words(text, start, end), tidy_span(text, start, end)
+    if snapped is None:
+        assert tidy is None
+        return
+    assert tidy is not None
+    a, b = tidy
+    assert snapped[0] <= a < b <= snapped[1]
+    inside = text[a:b].split()
+    assert len(inside) == 1 or inside[-1].lower() not in FUNCTION
+    dropped = text[b : snapped[1]].replace(",", " ").split()
+    assert all(w.strip("‘’").lower() in FUNCTION or not w.strip("‘’") for w in dropped) or (
+        "’" in text[a:b] + text[b : snapped[1]]
+    )
+    assert tidy_span(text, a, b) == (a, b)
+
+
+def test_tidy_spans_read_as_a_reader_marks_them() -> None:
+    text = "a pitiful handful of the US stooge ‘opposition’ in"
+    first, second = tidy_span(text, 2, 24), tidy_span(text, 25, 50)
+    assert first is not None and second is not None
+    assert text[first[0] : first[1]] == "pitiful handful"
+    assert text[second[0] : second[1]] == "US stooge ‘opposition’"

@@ -18,8 +18,8 @@ from ._decode import (
     chars_to_token_span,
     decode_bio,
     merge_overlapping,
-    snap_to_words,
     split_at_line_breaks,
+    tidy_span,
     token_span_to_chars,
 )
 from ._encoder import Piece
@@ -37,9 +37,9 @@ def decode_spans(
 ) -> list[tuple[int, int, float]]:
     """Character spans ``(start, end, confidence)`` from per-token BIO probabilities.
 
-    Tagged token runs are mapped to characters, cut at line breaks and snapped to whole
-    words; word pieces decoded apart that snap to the same word are merged, keeping the
-    highest confidence among the merged parts.
+    Tagged token runs are mapped to characters, cut at line breaks, snapped to whole
+    words and rid of the function words they end on; word pieces decoded apart that snap
+    to the same word are merged, keeping the highest confidence among the merged parts.
 
     Example:
         >>> text = "So shameful\\nAwful"
@@ -52,7 +52,7 @@ def decode_spans(
     for a, b, conf in decode_bio(probs, threshold):
         start, end = token_span_to_chars(offsets, a, b)
         for part in split_at_line_breaks(text, start, end):
-            snapped = snap_to_words(text, *part)
+            snapped = tidy_span(text, *part)
             if snapped and chars_to_token_span(offsets, *snapped):
                 found[snapped] = max(conf, found.get(snapped, 0.0))
     spans = merge_overlapping(list(found))

@@ -7,6 +7,7 @@ the original text through the tokenizer's offsets, and snaps the edges to whole 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -20,6 +21,13 @@ _EDGE_TRIM = " \t\r\n\u00a0,;:"
 _INNER = "-'’"
 _OPENING = {"“": "”", "‘": "’", "«": "»", "„": "“", '"': '"', "(": ")"}
 _CLOSING = {"”": "“", "’": "‘", "»": "«", ")": "(", '"': '"'}
+
+
+_WORD = re.compile(r"[\w'’-]+")
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for from by with and or but as than that which who into onto "
+    "upon is are was were be been its their his her".split()
+)
 
 
 def decode_bio(
@@ -103,6 +111,31 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not any(c.isalnum() for c in text[start:end]):
         return None
     return start, end
+
+
+def tidy_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """:func:`snap_to_words`, then drop the function words a span ends on ("in", "of",
+    "and", ...): a tagger read at a low threshold runs on into the next word, and "a
+    pitiful handful of" reads worse than "a pitiful handful" (on cross-validation the
+    trimmed spans score alike).
+
+    Example:
+        >>> t = "a ‘bloodbath’ in the streets"
+        >>> t[slice(*tidy_span(t, 2, 16))]
+        '‘bloodbath’'
+        >>> tidy_span("of", 0, 2)  # a span of function words alone stays
+        (0, 2)
+    """
+    snapped = snap_to_words(text, start, end)
+    if snapped is None:
+        return None
+    words = list(_WORD.finditer(text, *snapped))
+    last = len(words)
+    while last > 1 and words[last - 1].group().lower() in _FUNCTION_WORDS:
+        last -= 1
+    if last == len(words):
+        return snapped
+    return snap_to_words(text, snapped[0], words[last - 1].end())
 
 
 def _joined(text: str, i: int) -> bool:
