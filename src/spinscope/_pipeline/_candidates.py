@@ -24,7 +24,7 @@ from ._decode import (
 )
 from ._encoder import Piece
 from ._evidence import span_vectors
-from ._features import ArticleIndex
+from ._features import N_FEATURES, ArticleIndex
 from ._heads import Heads, span_inputs
 from ._span_filter import SpanFilter, keep_candidates
 
@@ -88,4 +88,4 @@ def piece_candidates(
     ]
     if span_filter is None:
         return found
-    return keep_candidates(index, found, span_filter, keep)
+    return keep_candidates(index, found, span_filter, keep, x[:, -N_FEATURES:])

@@ -32,8 +32,14 @@ N_HEAD = 5  # span confidence, top two end-to-end labels, top technique, entropy
 N_FILTER_INPUTS = N_HEAD + N_FEATURES + N_GIVEN
 
 
-def filter_inputs(index: ArticleIndex, candidates: Sequence[Candidate]) -> npt.NDArray[np.float32]:
-    """What the filter reads about each candidate (``N_FILTER_INPUTS`` numbers a row).
+def filter_inputs(
+    index: ArticleIndex,
+    candidates: Sequence[Candidate],
+    features: npt.NDArray[np.float32] | None = None,
+) -> npt.NDArray[np.float32]:
+    """What the filter reads about each candidate (``N_FILTER_INPUTS`` numbers a row);
+    ``features`` are the candidates' span features when the caller has them already (the
+    heads' inputs end with them).
 
     Example:
         >>> probs = np.array([0.7, 0.3], dtype=np.float32)
@@ -44,14 +50,22 @@ def filter_inputs(index: ArticleIndex, candidates: Sequence[Candidate]) -> npt.N
     """
     if not candidates:
         return np.zeros((0, N_FILTER_INPUTS), dtype=np.float32)
-    given = given_span_features(index, [(c.start, c.end) for c in candidates])
-    rows = []
-    for c, g in zip(candidates, given, strict=True):
-        labels = np.sort(c.labels)[::-1]
-        entropy = -float((c.probs * np.log(c.probs + 1e-9)).sum())
-        head = [c.span_confidence, labels[0], labels[1], float(c.probs.max()), entropy]
-        rows.append(np.concatenate([head, span_features(index, c.start, c.end), g]))
-    return np.asarray(rows, dtype=np.float32)
+    spans = [(c.start, c.end) for c in candidates]
+    if features is None:
+        features = np.stack([span_features(index, s, e) for s, e in spans])
+    labels = -np.sort(-np.stack([c.labels for c in candidates]), axis=1)
+    probs = np.stack([c.probs for c in candidates]).astype(np.float64)
+    head = np.column_stack(
+        [
+            [c.span_confidence for c in candidates],
+            labels[:, 0],
+            labels[:, 1],
+            probs.max(axis=1),
+            -(probs * np.log(probs + 1e-9)).sum(axis=1),
+        ]
+    )
+    given = given_span_features(index, spans)
+    return np.concatenate([head, features, given], axis=1).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -103,9 +117,14 @@ class SpanFilter:
 
 
 def keep_candidates(
-    index: ArticleIndex, candidates: list[Candidate], span_filter: SpanFilter, threshold: float
+    index: ArticleIndex,
+    candidates: list[Candidate],
+    span_filter: SpanFilter,
+    threshold: float,
+    features: npt.NDArray[np.float32] | None = None,
 ) -> list[Candidate]:
-    """The candidates whose filter score reaches ``threshold`` (0 keeps every one).
+    """The candidates whose filter score reaches ``threshold`` (0 keeps every one);
+    ``features`` as for :func:`filter_inputs`.
 
     Example:
         >>> probs = np.array([0.7, 0.3], dtype=np.float32)
@@ -117,5 +136,5 @@ def keep_candidates(
     """
     if not candidates or threshold <= 0:
         return candidates
-    scores = span_filter.scores(filter_inputs(index, candidates))
+    scores = span_filter.scores(filter_inputs(index, candidates, features))
     return [c for c, s in zip(candidates, scores, strict=True) if s >= threshold]

@@ -29,6 +29,10 @@ from ._features import N_FEATURES, WORD, ArticleIndex, content_stems, span_featu
 
 STACKER_FILE = "technique_stacker.npz"
 N_GIVEN = 9
+STEM_RADIUS = 50_000
+"""A phrase's recurrences are counted within this many characters of it: the whole
+article for every training article (the longest has 47,473 characters), and a bounded
+scan per span in a text of megabytes."""
 
 
 def _nesting(spans: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -47,7 +51,7 @@ def _nesting(spans: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
 
 
 def given_span_features(
-    index: ArticleIndex, spans: Sequence[tuple[int, int]], radius: int = 100_000
+    index: ArticleIndex, spans: Sequence[tuple[int, int]], radius: int = STEM_RADIUS
 ) -> npt.NDArray[np.float32]:
     """``N_GIVEN`` numbers for each span, some of them about the other spans given with it.
 
