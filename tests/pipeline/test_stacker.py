@@ -70,6 +70,24 @@ def test_stem_counts_within_a_radius_are_the_counts_of_the_words_there(
             assert stems.count([w], near, radius) == inside.count(w)
 
 
+@given(
+    texts,
+    st.lists(st.sampled_from(["jobs", "lock", "up", "city", "win"]), min_size=1, max_size=3),
+    st.integers(0, 60),
+    st.integers(1, 40),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_stem_sequence_is_counted_as_a_scan_of_its_window_counts_it(
+    text: str, key: list[str], near: int, radius: int
+) -> None:
+    stems = Stems.of(text)
+    first, after = np.searchsorted(stems.starts, [near - radius, near + radius + 1])
+    lo = int(stems.at[first]) if first < len(stems.at) else len(stems.joined)
+    hi = int(stems.at[after]) if after < len(stems.at) else len(stems.joined)
+    scanned = stems.joined.count("".join(f" {w} " for w in key), lo, hi)
+    assert stems.count(key, near, radius) == scanned
+
+
 def test_back_to_back_repeats_are_all_counted() -> None:
     text = "Lock her up! Lock her up! Lock her up!"
     stems = Stems.of(text)

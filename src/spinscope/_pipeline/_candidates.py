@@ -55,8 +55,17 @@ def decode_spans(
             snapped = tidy_span(text, *part)
             if snapped and chars_to_token_span(offsets, *snapped):
                 found[snapped] = max(conf, found.get(snapped, 0.0))
-    spans = merge_overlapping(list(found))
-    return [(a, b, max(c for (s, e), c in found.items() if s < b and a < e)) for a, b in spans]
+    # Each found span lies inside one merged span; one sweep in start order gives each
+    # merged span the best confidence of its parts (a scan per span was quadratic).
+    parts = sorted(found.items())
+    result, i = [], 0
+    for a, b in merge_overlapping(list(found)):
+        best = 0.0
+        while i < len(parts) and parts[i][0][0] < b:
+            best = max(best, parts[i][1])
+            i += 1
+        result.append((a, b, best))
+    return result
 
 
 def piece_candidates(

@@ -67,15 +67,41 @@ class Stems:
 
     def words(self) -> list[str]:
         """The stems in order."""
+        return list(self._sequence)
+
+    @cached_property
+    def _sequence(self) -> list[str]:
         return self.joined.split()
+
+    @cached_property
+    def _where(self) -> dict[str, npt.NDArray[np.int64]]:
+        """The word positions of each stem, in order."""
+        where: dict[str, list[int]] = {}
+        for i, stem in enumerate(self._sequence):
+            where.setdefault(stem, []).append(i)
+        return {stem: np.asarray(at, dtype=np.int64) for stem, at in where.items()}
 
     def count(self, key: list[str], near: int, radius: int) -> int:
         """Occurrences of the stem sequence ``key`` among the words that start within
-        ``radius`` characters of ``near``."""
+        ``radius`` characters of ``near`` (back-to-back ones each count).
+
+        Only the places of ``key``'s first stem are compared, so a count costs what the
+        rarer first stem costs, not a scan of the window.
+        """
+        if not key:
+            return 0
         first, after = np.searchsorted(self.starts, [near - radius, near + radius + 1])
-        lo = int(self.at[first]) if first < len(self.at) else len(self.joined)
-        hi = int(self.at[after]) if after < len(self.at) else len(self.joined)
-        return self.joined.count("".join(f" {w} " for w in key), lo, hi)
+        at = self._where.get(key[0])
+        if at is None:
+            return 0
+        lo, hi = np.searchsorted(at, [first, after - len(key) + 1])
+        words, n, found, free = self._sequence, len(key), 0, 0
+        for p in at[lo:hi].tolist():
+            # Occurrences that overlap one counted before are not counted (as str.count).
+            if p >= free and words[p : p + n] == key:
+                found += 1
+                free = p + n
+        return found
 
 
 @dataclass(frozen=True)
