@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,14 @@ def test_nesting_counts_match_a_pairwise_scan(raw: list[tuple[int, int]]) -> Non
         others = [(a, b) for a, b in spans if (a, b) != (s, e)]
         assert held[k] == min(3, sum(a <= s and e <= b for a, b in others))
         assert holds[k] == min(3, sum(s <= a and b <= e for a, b in others))
+
+
+def test_nesting_of_many_spans_and_the_whole_text_is_not_quadratic() -> None:
+    spans = [(3 * i, 3 * i + 2) for i in range(30_000)] + [(0, 90_000)]
+    started = time.monotonic()
+    held, holds = _nesting(spans)
+    assert time.monotonic() - started < 10  # a pairwise scan takes minutes
+    assert held[:3] == [1, 1, 1] and holds[-1] == 3 and held[-1] == 0
 
 
 def test_the_same_words_given_twice_mark_each_other() -> None:
