@@ -46,7 +46,9 @@ def complete_fold(fold_dir: Path, corpus: Corpus, held_out: set[str], seed: int 
         return
     shutil.copyfile(fold_dir / "tagger.int8.onnx", fold_dir / "tagger.onnx")
     model = Model.load(fold_dir, tagger_file="tagger.int8.onnx")
-    stage = model.with_config(replace(model.config, span_threshold=0.2))
+    # Every candidate, whatever span filter and keep threshold an earlier run left in the
+    # fold directory: the head is fitted as `spinscope train` fits the shipped one.
+    stage = model.with_config(replace(model.config, span_threshold=0.2, keep_threshold=0.0))
     train_ids = sorted(set(corpus.articles) - held_out)
     x, y = stage_data(stage, corpus, train_ids)
     export_e2e_head(fit_e2e_head(x, y, seed, epochs=10), x.shape[1], fold_dir)
