@@ -103,19 +103,11 @@ class Model:
 
     @classmethod
     def _of(cls, path: Path, net: Network) -> Model:
-        h = net.heads
-        model = cls(
-            path,
-            net.config,
-            net.tokenizer,
-            net.tagger,
-            h.span_head,
-            h.e2e_head,
-            net.settings,
-            net.pool,
-            net.attribution_head,
-        )
-        model._network = net  # with what the constructor does not take (evidence, stacker)
+        # A loaded network already holds every part (evidence, stacker, span filter), so
+        # the model wraps it rather than building another from the parts.
+        model = cls.__new__(cls)
+        model.path = path
+        model._network = net
         return model
 
     def with_config(self, config: ModelConfig) -> Model:
