@@ -41,43 +41,31 @@ def content_stems(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Stems:
-    """An article's content words, stemmed, each as ``" stem "`` in one string (so that
-    back-to-back occurrences of a phrase do not share a space), and where each starts.
+    """An article's content words, stemmed, in order, and where each starts.
 
     Example:
         >>> Stems.of("Lock her up! Lock her up!").count(["lock", "up"], 0, 100)
         2
     """
 
-    joined: str
+    words: tuple[str, ...]
     starts: npt.NDArray[np.int64]  # character offset of each word in the article
-    at: npt.NDArray[np.int64]  # offset of each word's block in ``joined``
     counts: Counter[str] = field(repr=False)
 
     @classmethod
     def of(cls, text: str) -> Stems:
-        blocks, starts = [], []
+        words, starts = [], []
         for m in WORD.finditer(text.lower()):
             if m.group() not in _STOP:
-                blocks.append(f" {m.group()[:_STEM]} ")
+                words.append(m.group()[:_STEM])
                 starts.append(m.start())
-        at = np.cumsum([0] + [len(b) for b in blocks[:-1]], dtype=np.int64)[: len(blocks)]
-        counts = Counter(b.strip() for b in blocks)
-        return cls("".join(blocks), np.asarray(starts, dtype=np.int64), at, counts)
-
-    def words(self) -> list[str]:
-        """The stems in order."""
-        return list(self._sequence)
-
-    @cached_property
-    def _sequence(self) -> list[str]:
-        return self.joined.split()
+        return cls(tuple(words), np.asarray(starts, dtype=np.int64), Counter(words))
 
     @cached_property
     def _where(self) -> dict[str, npt.NDArray[np.int64]]:
         """The word positions of each stem, in order."""
         where: dict[str, list[int]] = {}
-        for i, stem in enumerate(self._sequence):
+        for i, stem in enumerate(self.words):
             where.setdefault(stem, []).append(i)
         return {stem: np.asarray(at, dtype=np.int64) for stem, at in where.items()}
 
@@ -95,10 +83,10 @@ class Stems:
         if at is None:
             return 0
         lo, hi = np.searchsorted(at, [first, after - len(key) + 1])
-        words, n, found, free = self._sequence, len(key), 0, 0
+        words, target, n, found, free = self.words, tuple(key), len(key), 0, 0
         for p in at[lo:hi].tolist():
             # Occurrences that overlap one counted before are not counted (as str.count).
-            if p >= free and words[p : p + n] == key:
+            if p >= free and words[p : p + n] == target:
                 found += 1
                 free = p + n
         return found
