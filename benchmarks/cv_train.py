@@ -11,8 +11,11 @@ out-of-fold outputs of all 371 training articles.
 
 Other recipes (each into its own ``--out``): ``--encoder DIR --layers N --lr X`` for another
 encoder (e.g. all-mpnet-base-v2 as a teacher), ``--teacher CVDIR --distill 0.5`` to distil
-fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), ``--full`` to
-also fit on every article (``full/``, the teacher of a shipped student), ``--device cuda``.
+fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), or
+``--teacher-labels DIR`` to read that teacher's targets from ``DIR/foldk.npz`` (written by
+``benchmarks/teacher_labels.py`` on any machine, so a GPU machine needs no teacher
+weights), ``--full`` to also fit on every article (``full/``, the teacher of a shipped
+student), ``--device cuda``.
 
 Resumable by fold: a fold whose ``fold{f}/done.json`` exists is skipped; a fold whose fit
 finished (``fold{f}/torch/train.json``) is exported and run again without refitting. A fit
@@ -145,9 +148,16 @@ def recipe(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("seed", "epochs", "layers", "lr"):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
-    if args.teacher is not None:
+    if args.teacher is not None or args.teacher_labels is not None:
         settings["distill"] = args.distill
     return settings
+
+
+def _teacher_of(args: argparse.Namespace, name: str) -> str:
+    """What ``TrainConfig.teacher`` gets for fold ``name``: its targets file or checkpoint."""
+    if args.teacher_labels is not None:
+        return str(args.teacher_labels / f"{name}.npz")
+    return "" if args.teacher is None else str(args.teacher / name / "torch")
 
 
 def run_fold(
@@ -176,7 +186,7 @@ def run_fold(
         print(f"fold {fold}: fit found, not refitting", flush=True)
     else:
         encoder = str(args.encoder or default_encoder())
-        teacher = "" if args.teacher is None else str(args.teacher / name / "torch")
+        teacher = _teacher_of(args, name)
         config = TrainConfig(encoder, max_steps=max_steps, teacher=teacher, **recipe(args))
         print(f"{name}: fitting on {len(train_ids)} articles: {asdict(config)}", flush=True)
         fit(corpus, train_ids, config, fold_dir, command, device=args.device)
@@ -216,6 +226,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--teacher", type=Path, help="cross-validation folder of the teacher")
+    parser.add_argument(
+        "--teacher-labels", type=Path, help="folder of the teacher's targets (teacher_labels.py)"
+    )
     parser.add_argument("--distill", type=float, default=0.5)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads")
@@ -236,7 +249,7 @@ def main() -> None:
                 {
                     "encoder": str(args.encoder or "all-MiniLM-L6-v2"),
                     **recipe(args),
-                    "teacher": str(args.teacher or ""),
+                    "teacher": str(args.teacher or args.teacher_labels or ""),
                     "max_steps": args.max_steps,
                     "device": args.device,
                 }

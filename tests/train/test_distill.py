@@ -6,10 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tokenizers import Tokenizer, models, pre_tokenizers
 
+from spinscope._errors import TrainingError
 from spinscope._pipeline import B_TAG, I_TAG, O_TAG
 from spinscope._semeval import Label
 from spinscope._techniques import TECHNIQUE_NAMES
@@ -111,7 +113,27 @@ def test_targets_survive_a_save_and_load(tmp_path: Path) -> None:
     save_targets(tmp_path / "t.npz", targets)
     back = load_targets(tmp_path / "t.npz")
     assert sorted(back) == ["1", "22"]
-    assert np.array_equal(back["1"].probs, targets["1"].probs)
+    # float16 on disk: soft targets need no more precision than that
+    assert np.allclose(back["1"].probs, targets["1"].probs, atol=1e-3)
     assert list(back["1"].spans) == [(9, 25)]
     assert np.array_equal(back["1"].spans[(9, 25)], targets["1"].spans[(9, 25)])
     assert back["22"].spans == {} and back["22"].offsets.shape == (0, 2)
+
+
+def test_saved_targets_read_back_only_the_articles_asked_for(tmp_path: Path) -> None:
+    targets = {
+        "1": _teacher_for("they are corrupt traitors !", (9, 25)),
+        "2": _teacher_for("a noble and brave nation", (2, 7)),
+    }
+    save_targets(tmp_path / "t.npz", targets)
+    back = load_targets(tmp_path / "t.npz", ["2"])
+    assert list(back) == ["2"] and back["2"].offsets.dtype == np.int64
+    assert back["2"].probs.dtype == np.float32
+    with pytest.raises(TrainingError, match="no teacher targets for 1 of the articles"):
+        load_targets(tmp_path / "t.npz", ["2", "3"])
+
+
+def test_a_file_that_is_not_teacher_targets_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "t.npz").write_text("not an npz")
+    with pytest.raises(TrainingError, match="not a file of teacher targets"):
+        load_targets(tmp_path / "t.npz")

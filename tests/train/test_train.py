@@ -143,6 +143,31 @@ def test_distilled_training_learns_from_a_teacher_checkpoint(
     assert model.analyze("They are corrupt traitors!", threshold=0).model_id == model.model_id
 
 
+def test_saved_teacher_targets_fit_the_same_student_as_the_checkpoint(
+    trained: Path, tiny_corpus: Path, tmp_path: Path
+) -> None:
+    """Targets labelled once and saved (float16) stand in for the teacher's weights: the
+    student fitted from the file has the same training history as one fitted from the
+    checkpoint, to the precision the file keeps."""
+    import json
+
+    from spinscope.train import train
+    from spinscope.train._distill import label_corpus, save_targets
+
+    corpus = Corpus.load(tiny_corpus)
+    labels = tmp_path / "full.npz"
+    save_targets(labels, label_corpus(trained / "torch", corpus, sorted(corpus.articles), "cpu"))
+    histories = []
+    for name, teacher in (("ckpt", trained / "torch"), ("file", labels)):
+        out = tmp_path / name
+        train(tiny_corpus, out, layers=1, max_steps=2, epochs=1, seed=4, teacher=teacher)
+        meta = json.loads((out / "torch" / "train.json").read_text())
+        assert meta["config"]["teacher"] == str(teacher)
+        histories.append([h["loss"] for h in meta["history"]])
+    assert len(histories[0]) == len(histories[1]) > 0
+    assert np.allclose(histories[0], histories[1], rtol=1e-3)
+
+
 def test_a_teacher_that_agrees_with_gold_leaves_the_loss_unchanged(
     trained: Path, tiny_corpus: Path
 ) -> None:

@@ -76,7 +76,8 @@ TeacherOption = Annotated[
     Path | None,
     typer.Option(
         help="Torch checkpoint folder (OUT/torch of an earlier train) of a teacher "
-        "network fitted on the same articles: distil it into this one."
+        "network fitted on the same articles, or an .npz of its targets "
+        "(benchmarks/teacher_labels.py): distil it into this one."
     ),
 ]
 FromOption = Annotated[

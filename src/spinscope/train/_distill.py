@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .._errors import TrainingError
 from .._pipeline import B_TAG, I_TAG, O_TAG, encode_article, owners, plan_windows
 from .._semeval import Corpus
 
@@ -164,32 +165,53 @@ def _run_teacher(
 
 
 def save_targets(path: Path, targets: dict[str, ArticleTargets]) -> None:
-    """Write the teacher's targets of every article into one ``.npz``."""
+    """Write the teacher's targets of every article into one ``.npz``.
+
+    Probabilities are kept as float16 (soft targets need no more, and a labelled corpus
+    then travels to a GPU machine in a few MB); offsets as int32.
+
+    Example:
+        >>> # save_targets(Path("labels/full.npz"), label_corpus(ckpt, corpus, ids, "cpu"))
+    """
     arrays: dict[str, Any] = {}
     for aid, t in targets.items():
-        arrays[f"{aid}/offsets"] = t.offsets
-        arrays[f"{aid}/probs"] = t.probs
-        arrays[f"{aid}/spans"] = np.asarray(list(t.spans), dtype=np.int64).reshape(-1, 2)
+        arrays[f"{aid}/offsets"] = t.offsets.astype(np.int32)
+        arrays[f"{aid}/probs"] = t.probs.astype(np.float16)
+        arrays[f"{aid}/spans"] = np.asarray(list(t.spans), dtype=np.int32).reshape(-1, 2)
         arrays[f"{aid}/span_probs"] = (
-            np.stack(list(t.spans.values())) if t.spans else np.zeros((0, 0), np.float32)
+            np.stack(list(t.spans.values())).astype(np.float16)
+            if t.spans
+            else np.zeros((0, 0), np.float16)
         )
     np.savez_compressed(path, **arrays)
 
 
-def load_targets(path: Path) -> dict[str, ArticleTargets]:
-    """Read what :func:`save_targets` wrote."""
-    with np.load(path) as data:
-        aids = sorted({key.rsplit("/", 1)[0] for key in data.files})
-        return {
-            aid: ArticleTargets(
-                data[f"{aid}/offsets"],
-                data[f"{aid}/probs"],
-                {
-                    (int(a), int(b)): p
-                    for (a, b), p in zip(
-                        data[f"{aid}/spans"], data[f"{aid}/span_probs"], strict=False
-                    )
-                },
-            )
-            for aid in aids
-        }
+def load_targets(path: Path, ids: Sequence[str] | None = None) -> dict[str, ArticleTargets]:
+    """Read what :func:`save_targets` wrote (only ``ids``, when given).
+
+    Raises:
+        TrainingError: when the file is unreadable or lacks one of ``ids``.
+    """
+    try:
+        with np.load(path) as data:
+            stored = {key.rsplit("/", 1)[0] for key in data.files}
+            wanted = sorted(stored) if ids is None else list(ids)
+            missing = [aid for aid in wanted if aid not in stored]
+            if missing:
+                raise TrainingError(
+                    f"{path}: no teacher targets for {len(missing)} of the articles to fit "
+                    f"(e.g. {missing[0]}); label them with the same fold assignment"
+                )
+            return {aid: _targets_of(data, aid) for aid in wanted}
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"{path}: not a file of teacher targets ({exc})") from None
+
+
+def _targets_of(data: Any, aid: str) -> ArticleTargets:
+    spans = data[f"{aid}/spans"]
+    probs = data[f"{aid}/span_probs"].astype(np.float32)
+    return ArticleTargets(
+        data[f"{aid}/offsets"].astype(np.int64),
+        data[f"{aid}/probs"].astype(np.float32),
+        {(int(a), int(b)): p for (a, b), p in zip(spans, probs, strict=False)},
+    )

@@ -39,7 +39,9 @@ class TrainConfig:
         window_overlap: Tokens shared by neighbouring windows.
         max_steps: Stop after this many steps (0: no limit); for smoke runs.
         validation_every: Every n-th article by id is held out for validation.
-        teacher: Checkpoint folder of a fitted teacher network to distil ("": none).
+        teacher: Checkpoint folder of a fitted teacher network to distil ("": none), or an
+            ``.npz`` of its targets already computed (:func:`~._distill.save_targets`), so
+            a GPU fits the student without the teacher's weights.
         distill: Weight of the teacher's soft targets against the gold ones (0 to 1).
     """
 
@@ -268,21 +270,27 @@ def fit(
 ) -> Path:
     """Fine-tune on ``train_ids`` of ``corpus`` and save a torch checkpoint under ``out/torch``.
 
-    With ``config.teacher``, that checkpoint first labels ``train_ids`` and the network is
-    fitted on gold and teacher targets mixed (:mod:`spinscope.train._distill`).
+    With ``config.teacher``, that checkpoint (or its saved targets) labels ``train_ids`` and
+    the network is fitted on gold and teacher targets mixed (:mod:`spinscope.train._distill`).
 
     Returns:
         The checkpoint folder (encoder in Hugging Face format, heads, tokenizer, settings).
     """
     from transformers import AutoTokenizer
 
-    seed_everything(config.seed)
     started = time.perf_counter()
     teacher = None
-    if config.teacher:
+    if config.teacher.endswith(".npz"):
+        from ._distill import load_targets
+
+        teacher = load_targets(Path(config.teacher), train_ids)
+    elif config.teacher:
         from ._distill import label_corpus
 
         teacher = label_corpus(Path(config.teacher), corpus, train_ids, device)
+    # Seeded after the teacher: building its network draws random numbers, and a student
+    # fitted from saved targets must draw the same ones as one fitted from the checkpoint.
+    seed_everything(config.seed)
     hf_tok = AutoTokenizer.from_pretrained(config.encoder, local_files_only=True)
     tokenizer: Tokenizer = prepare_tokenizer(hf_tok.backend_tokenizer)
     examples = corpus_examples(

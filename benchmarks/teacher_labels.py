@@ -1,0 +1,55 @@
+"""Label each fold's training articles with a teacher's fold networks, once, on any machine.
+
+``cv_train.py --teacher-labels DIR`` then distils a student from these files instead of
+running the teacher: the teacher's weights (6 networks) never have to travel to the GPU
+machine, only its targets (about 3 MB a fold, float16 probabilities).
+
+    python benchmarks/teacher_labels.py --teacher ~/spinscope-cv --out ~/labels-v3
+    python benchmarks/cv_train.py --out ~/cv-l4 --folds 0 1 2 3 4 --full --layers 4 \\
+        --teacher-labels ~/labels-v3 --distill 0.5 --device cuda
+
+``--teacher`` is a cross-validation folder as ``cv_train.py`` writes it (``foldK/torch``,
+and ``full/torch`` for the network fitted on every article). Fold k's file holds the
+targets of the articles outside fold k, by the folds ``cv_train.py`` computes; the
+teacher reads them on the CPU, as a CPU fit of the student would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from _common import PTC
+from cv_train import K, _id_key, fold_assignment
+from spinscope import Corpus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--corpus", type=Path, default=PTC)
+    parser.add_argument("--teacher", type=Path, required=True, help="the teacher's CV folder")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--names", nargs="*", default=[*(f"fold{k}" for k in range(K)), "full"])
+    args = parser.parse_args()
+
+    from spinscope.train import _prepare_torch
+
+    _prepare_torch()
+    from spinscope.train._distill import label_corpus, save_targets
+
+    corpus = Corpus.load(args.corpus)
+    args.out.mkdir(parents=True, exist_ok=True)
+    folds = fold_assignment(corpus, args.out)
+    for name in args.names:
+        fold = int(name.removeprefix("fold")) if name.startswith("fold") else -1
+        ids = sorted((a for a, f in folds.items() if f != fold), key=_id_key)
+        started = time.perf_counter()
+        targets = label_corpus(args.teacher / name / "torch", corpus, ids, "cpu")
+        save_targets(args.out / f"{name}.npz", targets)
+        took = time.perf_counter() - started
+        print(f"{name}: {len(ids)} articles labelled in {took:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
