@@ -66,6 +66,18 @@ def _initializers(path: Path) -> dict[str, Any]:
     return {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
 
 
+def _quantized_weights(path: Path) -> list[bytes]:
+    """The int8 weights of an ONNX graph, sorted: their names depend on the exporter's
+    torch version, their values do not."""
+    return sorted(v.tobytes() for k, v in _initializers(path).items() if k.endswith("_quantized"))
+
+
+def _fused_attention(path: Path) -> bool:
+    import onnx
+
+    return any(n.op_type == "QAttention" for n in onnx.load(str(path)).graph.node)
+
+
 def test_shipped_tagger_rebuilds_and_exports_back_to_the_same_int8_graph(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:
@@ -83,13 +95,14 @@ def test_shipped_tagger_rebuilds_and_exports_back_to_the_same_int8_graph(
     assert close["max_prob_diff"] < 0.3 and close["tag_flips"] < 0.01, close
     head = rebuild_span_head(shipped / "span_head.onnx", 384, 11)
     export_onnx(tagger, head, 3 * 384 + 11, tmp_path)
-    optimize(tmp_path, 12, 384)
+    # Fusing Q, K and V into one matrix quantizes them on one scale: re-export in the
+    # shipped graph's form (onnxruntime fuses the attention of some exporters' graphs only).
+    if _fused_attention(shipped / "tagger.onnx"):
+        optimize(tmp_path, 12, 384)
     quantize(tmp_path)
-    want, got = _initializers(shipped / "tagger.onnx"), _initializers(tmp_path / "tagger.int8.onnx")
-    quantized = [k for k in want if k.endswith("_quantized")]
-    assert len(quantized) == 28 and set(want) == set(got)
-    for name in quantized:
-        assert np.array_equal(want[name], got[name]), name
+    want = _quantized_weights(shipped / "tagger.onnx")
+    got = _quantized_weights(tmp_path / "tagger.int8.onnx")
+    assert len(want) >= 20 and want == got
     np.testing.assert_array_equal(
         _initializers(shipped / "span_head.onnx")["head.net.0.weight"],
         _initializers(tmp_path / "span_head.onnx")["head.net.0.weight"],
