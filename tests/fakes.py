@@ -11,6 +11,7 @@ a cue, and everything from a double quote to the next is content.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
@@ -72,6 +73,20 @@ class FakeTagger:
             np.float32
         )
         return [probs, hidden]
+
+
+class GatedTagger(FakeTagger):
+    """Holds every run until ``gate`` is set; ``entered`` says a run has started."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+
+    def run(self, output_names: list[str], input_feed: dict[str, Array]) -> list[Array]:
+        self.entered.set()
+        assert self.gate.wait(10)
+        return super().run(output_names, input_feed)
 
 
 def _token_ids(states: Array) -> Array:

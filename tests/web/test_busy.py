@@ -4,6 +4,8 @@ once, and health answers even then; the fake model stands in."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import anyio.to_thread
@@ -11,28 +13,15 @@ import numpy as np
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from spinscope import Analysis, InputError
 from spinscope._ingest import FetchPolicy
 from spinscope._web import ServeConfig, create_app
-from spinscope._web._deps import Analyzer
+from spinscope._web._analyzer import Analyzer
 
-from ..fakes import FakeTagger, fake_model
+from ..fakes import GatedTagger, fake_model
 
 # The app answers only Host names of its allowlist (TestClient's own is "testserver").
 LOCAL = "http://localhost"
-
-
-class GatedTagger(FakeTagger):
-    """Holds every run until ``gate`` is set; ``entered`` says a run has started."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-
-    def run(self, output_names: list[str], input_feed: dict[str, Any]) -> list[np.ndarray]:
-        self.entered.set()
-        assert self.gate.wait(10)
-        return super().run(output_names, input_feed)
 
 
 def test_requests_beyond_slots_and_queue_get_503_with_retry_after() -> None:
@@ -55,6 +44,53 @@ def test_requests_beyond_slots_and_queue_get_503_with_retry_after() -> None:
     holder.join(10)
     assert first["response"].status_code == 200
     assert client.post("/api/analyze", json={"text": "Liars!"}).status_code == 200
+
+
+def test_waiting_requests_run_together_each_with_its_own_result() -> None:
+    """Requests that queue while the model runs go through the next run as one batch, in
+    their order; a text that cannot be analyzed fails alone, and other settings wait for
+    a run of their own."""
+    tagger = GatedTagger()
+    analyzer = Analyzer(fake_model(tagger=tagger), concurrency=1, queue=8)
+    runs: list[list[str]] = []
+    pipe_results = analyzer.model.pipe_results
+
+    def recorded(texts: Iterable[str], *args: Any, **kwargs: Any) -> Iterator[Any]:
+        runs.append(list(texts))
+        return pipe_results(runs[-1], *args, **kwargs)
+
+    analyzer.model.pipe_results = recorded  # type: ignore[method-assign]
+    results: dict[str, Any] = {}
+
+    def analyze(text: str, threshold: float | None = None) -> None:
+        try:
+            results[text] = analyzer.analyze(text, threshold, None)
+        except InputError as exc:
+            results[text] = exc
+
+    first = threading.Thread(target=analyze, args=("They are traitors.",))
+    first.start()
+    assert tagger.entered.wait(10)  # the first run holds the only worker
+    texts = ["A liar.", "   ", "B liar.", "C."]
+    waiting = [threading.Thread(target=analyze, args=(t,)) for t in texts]
+    waiting.append(threading.Thread(target=analyze, args=("D liar.", 0.9)))
+    for t in waiting:
+        t.start()
+    while analyzer.waiting() < len(waiting):
+        time.sleep(0.01)
+    tagger.gate.set()
+    for t in [first, *waiting]:
+        t.join(10)
+    assert isinstance(results["   "], InputError)
+    for text in ["They are traitors.", "A liar.", "B liar.", "C.", "D liar."]:
+        assert isinstance(results[text], Analysis) and results[text].text == text
+    assert results["D liar."].threshold == 0.9
+    # One run for the first request, one for the four queued with the same settings, one
+    # for the request with its own threshold.
+    assert runs[0] == ["They are traitors."] and len(runs) == 3
+    assert sorted(map(sorted, runs[1:])) == sorted([sorted(texts), ["D liar."]])
+    for text in ["A liar.", "B liar.", "C."]:
+        assert results[text].to_dict() == analyzer.model.analyze(text).to_dict()
 
 
 def test_waiting_requests_are_served_in_turn() -> None:

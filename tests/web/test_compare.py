@@ -4,6 +4,7 @@ input answered 4xx with ``{"error": ...}`` (the page shows the message with the 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -12,9 +13,9 @@ from fastapi.testclient import TestClient
 from spinscope._compare import CompareOptions
 from spinscope._errors import BusyError
 from spinscope._web import ServeConfig, create_app
-from spinscope._web._deps import Analyzer
+from spinscope._web._analyzer import Analyzer
 
-from ..fakes import fake_model
+from ..fakes import GatedTagger, fake_model
 
 LOCAL = "http://localhost"
 A = 'The mayor said "they are traitors and liars". Our city is a disgrace.'
@@ -127,7 +128,13 @@ def test_the_schema_documents_the_route_and_its_rule(client: TestClient) -> None
 
 
 def test_a_comparison_takes_an_analysis_slot() -> None:
-    analyzer = Analyzer(fake_model(), concurrency=1, queue=0)
-    with analyzer.slot(), pytest.raises(BusyError):
+    tagger = GatedTagger()
+    analyzer = Analyzer(fake_model(tagger=tagger), concurrency=1, queue=0)
+    holder = threading.Thread(target=analyzer.analyze, args=("They are traitors.", None, None))
+    holder.start()
+    assert tagger.entered.wait(10)
+    with pytest.raises(BusyError):
         analyzer.compare((A, B), ("a", "b"), CompareOptions(), None)
+    tagger.gate.set()
+    holder.join(10)
     assert analyzer.compare((A, B), ("a", "b"), CompareOptions(), None).sentences

@@ -98,7 +98,9 @@ def serve(
     max_bytes: Annotated[int, typer.Option(help="Largest text analyzed, in bytes.")] = 2_000_000,
     allow_private_urls: AllowPrivateOption = False,
     fetch_timeout: FetchTimeoutOption = 10.0,
-    concurrency: Annotated[int, typer.Option(help="Analyses run at once (others queue).")] = 2,
+    concurrency: Annotated[
+        int, typer.Option(help="Model runs at once; waiting analyses join the next run as a batch.")
+    ] = 2,
     queue: Annotated[
         int, typer.Option(help="Analyses that may wait; beyond them requests get 503.")
     ] = 16,

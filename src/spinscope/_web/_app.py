@@ -33,8 +33,9 @@ from .._store import Store
 from .._version import __version__
 from . import _analyze, _compare, _corpus, _dashboard, _static
 from ._access import AccessGuard, allowed_hosts
+from ._analyzer import Analyzer
 from ._config import ServeConfig
-from ._deps import Analyzer, Fetcher, Queries
+from ._deps import Fetcher, Queries
 from ._middleware import (
     BodyLimit,
     http_error,

@@ -6,7 +6,7 @@ Each article is given as text (``a``, ``b``) or as the URL of a page (``a_url``,
 plain form posted back to ``/compare`` and answered with the comparison drawn as tables,
 so it needs no script; an error is shown on the page with the status the JSON twin
 answers (400 for an empty text, 413 for one over the size limit, 502 for a URL that
-cannot be fetched...). The comparison runs in one analysis slot (see :class:`~._deps.Analyzer`).
+cannot be fetched...). The comparison runs in one analysis slot (see :class:`~._analyzer.Analyzer`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from .._compare import CompareOptions, Comparison
 from .._errors import BusyError, InputError, SpinscopeError
 from .._techniques import TECHNIQUES
 from ._analyze import NOT_EMPTY, AnalyzeRequest, given_text, text_of
+from ._analyzer import Analyzer
 from ._config import ServeConfig
-from ._deps import Analyzer, AnalyzerDep, ConfigDep, Fetcher, FetcherDep, PagesDep
+from ._deps import AnalyzerDep, ConfigDep, Fetcher, FetcherDep, PagesDep
 from ._middleware import ErrorBody, error_responses, status_of, validation_message
 from ._openapi import Absent, ComparisonOut
 

@@ -15,9 +15,10 @@ class ServeConfig:
     Attributes:
         max_bytes: Largest text (or uploaded file) analyzed, in bytes.
         fetch: Limits of fetching articles by URL.
-        concurrency: Analyses run at once; they share the model's encoder threads, so
-            with two, one is decoded while the other is encoded.
-        queue: Analyses that may wait for a slot; a request beyond them gets a 503 with
+        concurrency: Model runs at once (each a :meth:`Model.pipe` over a batch of the
+            waiting analyses; see :mod:`._analyzer`); they share the model's encoder
+            threads, so with two, one is decoded while the other is encoded.
+        queue: Requests that may wait for a run; a request beyond them gets a 503 with
             ``Retry-After`` at once.
         fetches: URL fetches run at once; one more gets a 503 with ``Retry-After``, so
             slow sites cannot take every worker thread.

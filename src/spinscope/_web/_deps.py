@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -21,11 +20,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from .._compare import CompareOptions, Comparison, compare_texts
 from .._errors import BusyError
 from .._ingest import FetchPolicy, Page, fetch
-from .._pipeline import Analysis, Model
+from .._pipeline import Model
 from .._store import Store
+from ._analyzer import Analyzer
 from ._config import ServeConfig
 from ._pages import Pages
 
@@ -33,85 +32,6 @@ NO_STORE = (
     "no results store is open: start the server with spinscope serve --db TARGET "
     "(a SQLite file or a postgresql:// URL filled by spinscope batch)"
 )
-
-
-class Analyzer:
-    """The model behind the analysis routes: at most ``concurrency`` analyses run at once
-    and at most ``queue`` more wait; a request beyond that gets :class:`BusyError` (503
-    with ``Retry-After``) at once instead of waiting without end.
-
-    Running analyses share the model's encoder threads, so while one is decoded another
-    is encoded: latency under load follows throughput. Analysis runs in the server's
-    thread pool, and onnxruntime sessions are safe to share.
-    """
-
-    def __init__(self, model: Model, concurrency: int, queue: int = 16) -> None:
-        self.model = model
-        self._slots = threading.BoundedSemaphore(max(1, concurrency))
-        self._concurrency = max(1, concurrency)
-        self._capacity = self._concurrency + max(0, queue)
-        self._admitted = 0
-        self._lock = threading.Lock()
-        self._seconds = 0.5  # running mean of one analysis, for Retry-After
-
-    def retry_after(self) -> int:
-        """Seconds until the queue has likely moved by one full round of slots."""
-        rounds = self._capacity / self._concurrency
-        return max(1, math.ceil(rounds * self._seconds))
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold an analysis slot for the block, once one is free.
-
-        Raises:
-            BusyError: when every slot and every place in the queue is taken.
-        """
-        with self._lock:
-            if self._admitted >= self._capacity:
-                raise BusyError(
-                    f"busy: {self._admitted} analyses running or waiting; try again shortly",
-                    self.retry_after(),
-                )
-            self._admitted += 1
-        try:
-            with self._slots:
-                started = time.monotonic()
-                yield
-                self._seconds = 0.8 * self._seconds + 0.2 * (time.monotonic() - started)
-        finally:
-            with self._lock:
-                self._admitted -= 1
-
-    def analyze(self, text: str, threshold: float | None, techniques: list[str] | None) -> Analysis:
-        """The analysis of ``text``, once a slot is free: :meth:`Model.pipe` over the one
-        article of a request (unpacked, so the analysis is the one ``Model.analyze`` gives).
-
-        Raises:
-            BusyError: when every slot and every place in the queue is taken.
-            InputError: for an empty text, a bad threshold or an unknown technique.
-        """
-        with self.slot():
-            found = self.model.pipe(
-                [text], threshold=threshold, techniques=techniques, pack_articles=False
-            )
-            return next(found)
-
-    def compare(
-        self,
-        texts: tuple[str, str],
-        sources: tuple[str, str],
-        options: CompareOptions,
-        threshold: float | None,
-    ) -> Comparison:
-        """Two texts analyzed and compared in one slot (their analyses and the encoder
-        runs for the sentence vectors), so a comparison counts against the same bound.
-
-        Raises:
-            BusyError: when every slot and every place in the queue is taken.
-            InputError: for an empty text (naming its source) or a bad threshold.
-        """
-        with self.slot():
-            return compare_texts(self.model, *texts, options, sources, threshold)
 
 
 class Slots:
