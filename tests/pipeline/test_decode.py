@@ -41,7 +41,7 @@ def test_decode_confidence_is_mean_inside_probability() -> None:
     assert abs(conf - 0.9) < 1e-6
 
 
-@given(st.text(alphabet="ab ,.\n", min_size=1, max_size=40), st.data())
+@given(st.text(alphabet='ab ,.\n‘’"(', min_size=1, max_size=40), st.data())
 def test_snap_keeps_whole_words_and_trims_separators(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
@@ -51,6 +51,7 @@ def test_snap_keeps_whole_words_and_trims_separators(text: str, data: st.DataObj
         return
     a, b = snapped
     assert 0 <= a < b <= len(text)
+    assert snap_to_words(text, a, b) == snapped
     assert text[a] not in " ,\n" and text[b - 1] not in " ,\n"
     assert not (a > 0 and text[a - 1].isalnum() and text[a].isalnum())
     assert not (b < len(text) and text[b - 1].isalnum() and text[b].isalnum())
@@ -65,6 +66,8 @@ def test_snap_keeps_whole_words_and_trims_separators(text: str, data: st.DataObj
         ("the (so-called) expert", "(so-called", "(so-called)"),
         ("x ‘ y", "‘", None),
         ("and stooge ‘opposition’ leaders", "stooge ‘", "stooge"),
+        # The stray opening quote goes first; then the closing one has no partner either.
+        ("pitiful fruit’ ‘low", "pitiful fruit’ ‘", "pitiful fruit"),
     ],
 )
 def test_snap_balances_quotes(text: str, selected: str, want: str | None) -> None:

@@ -85,6 +85,20 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     while 0 < end < len(text) and _joined(text, end):
         end += 1
     start, end = _trim(text, start, end)
+    # Dropping a stray quote at one edge can leave one without a partner at the other,
+    # so balance until nothing changes: snapping a snapped span then gives it back.
+    for _ in range(8):
+        balanced = _balance_quotes(text, start, end)
+        if balanced == (start, end):
+            break
+        start, end = balanced
+    if not any(c.isalnum() for c in text[start:end]):
+        return None
+    return start, end
+
+
+def _balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """One round of quote balancing for :func:`snap_to_words`."""
     if (
         start < end
         and text[start] in _OPENING
@@ -108,8 +122,6 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
         start, end = _trim(text, start, end - 1)
     while start < end and text[start] in _CLOSING and text[start] not in _OPENING:
         start, end = _trim(text, start + 1, end)
-    if not any(c.isalnum() for c in text[start:end]):
-        return None
     return start, end
 
 
