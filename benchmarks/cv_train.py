@@ -142,6 +142,11 @@ def fold_assignment(corpus: Corpus, out: Path) -> dict[str, int]:
     return folds
 
 
+def fitting_ids(folds: dict[str, int], fold: int) -> list[str]:
+    """The articles fold ``fold``'s network is fitted on (all of them for -1), in id order."""
+    return sorted((a for a, f in folds.items() if f != fold), key=_id_key)
+
+
 def recipe(args: argparse.Namespace) -> dict[str, Any]:
     """The training settings: the shipped ones, with the command line's changes."""
     settings = dict(SHIPPED)
@@ -170,7 +175,7 @@ def run_fold(
 
     max_steps = args.max_steps
     command = "python " + " ".join(sys.argv)
-    train_ids = sorted((a for a, f in folds.items() if f != fold), key=_id_key)
+    train_ids = fitting_ids(folds, fold)
     held_out = sorted((a for a, f in folds.items() if f == fold), key=_id_key)
     name = f"fold{fold}" if fold >= 0 else "full"
     fold_dir = out / name

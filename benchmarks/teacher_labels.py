@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from _common import PTC
-from cv_train import K, _id_key, fold_assignment
+from cv_train import K, fitting_ids, fold_assignment
 from spinscope import Corpus
 
 
@@ -43,7 +43,7 @@ def main() -> None:
     folds = fold_assignment(corpus, args.out)
     for name in args.names:
         fold = int(name.removeprefix("fold")) if name.startswith("fold") else -1
-        ids = sorted((a for a, f in folds.items() if f != fold), key=_id_key)
+        ids = fitting_ids(folds, fold)
         started = time.perf_counter()
         targets = label_corpus(args.teacher / name / "torch", corpus, ids, "cpu")
         save_targets(args.out / f"{name}.npz", targets)

@@ -158,8 +158,7 @@ class Analyzer:
             batch = [first]
         else:
             batch = [j for j in self._waiting if j.key == first.key][:MAX_BATCH]
-        taken = set(map(id, batch))
-        self._waiting = [j for j in self._waiting if id(j) not in taken]
+        self._waiting = [j for j in self._waiting if j not in batch]  # by identity
         return batch
 
     def _run_task(self, job: _Job) -> None:

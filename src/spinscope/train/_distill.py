@@ -78,7 +78,19 @@ def soft_tags(
     return out
 
 
-def label_corpus(ckpt: Path, corpus: Corpus, ids: list[str], device: str) -> dict[str, Any]:
+def teacher_targets(
+    teacher: Path, corpus: Corpus, ids: list[str], device: str
+) -> dict[str, ArticleTargets]:
+    """The targets of ``ids``: read from ``teacher`` when it is an ``.npz`` written by
+    :func:`save_targets`, else labelled by the teacher checkpoint folder ``teacher``."""
+    if teacher.suffix == ".npz":
+        return load_targets(teacher, ids)
+    return label_corpus(teacher, corpus, ids, device)
+
+
+def label_corpus(
+    ckpt: Path, corpus: Corpus, ids: list[str], device: str
+) -> dict[str, ArticleTargets]:
     """Run the teacher checkpoint over ``ids`` of ``corpus``: ``{article id: ArticleTargets}``."""
     import torch
 

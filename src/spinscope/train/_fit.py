@@ -280,14 +280,10 @@ def fit(
 
     started = time.perf_counter()
     teacher = None
-    if config.teacher.endswith(".npz"):
-        from ._distill import load_targets
+    if config.teacher:
+        from ._distill import teacher_targets
 
-        teacher = load_targets(Path(config.teacher), train_ids)
-    elif config.teacher:
-        from ._distill import label_corpus
-
-        teacher = label_corpus(Path(config.teacher), corpus, train_ids, device)
+        teacher = teacher_targets(Path(config.teacher), corpus, train_ids, device)
     # Seeded after the teacher: building its network draws random numbers, and a student
     # fitted from saved targets must draw the same ones as one fitted from the checkpoint.
     seed_everything(config.seed)
