@@ -76,7 +76,8 @@ def test_waiting_requests_run_together_each_with_its_own_result() -> None:
     waiting.append(threading.Thread(target=analyze, args=("D liar.", 0.9)))
     for t in waiting:
         t.start()
-    while analyzer.waiting() < len(waiting):
+    deadline = time.monotonic() + 10
+    while analyzer.waiting() < len(waiting) and time.monotonic() < deadline:
         time.sleep(0.01)
     tagger.gate.set()
     for t in [first, *waiting]:
@@ -127,24 +128,29 @@ class _FewThreads:
 def test_health_answers_while_every_slot_and_worker_thread_is_busy() -> None:
     tagger = CountingGate()
     app = create_app(fake_model(tagger=tagger), ServeConfig(concurrency=2, queue=0))
+    # Different settings, so the two requests cannot share one batch: each holds a slot
+    # whichever order the worker threads wake in.
+    bodies = [{"text": "They are traitors."}, {"text": "Liars!", "threshold": 0.5}]
+    health: dict[str, Any] = {}
     with TestClient(_FewThreads(app, threads=2), base_url=LOCAL) as client:
         holders = [
-            threading.Thread(
-                target=client.post, args=("/api/analyze",), kwargs={"json": {"text": t}}
-            )
-            for t in ("They are traitors.", "Liars!")
+            threading.Thread(target=client.post, args=("/api/analyze",), kwargs={"json": b})
+            for b in bodies
         ]
-        for holder in holders:
-            holder.start()
-        assert tagger.both_in.wait(10)  # both slots and both worker threads are taken
-        health: dict[str, Any] = {}
         asker = threading.Thread(target=lambda: health.update(r=client.get("/api/health")))
-        asker.start()
-        asker.join(5)
-        answered = not asker.is_alive()
-        tagger.gate.set()
-        for holder in [*holders, asker]:
-            holder.join(10)
+        try:
+            for holder in holders:
+                holder.start()
+            assert tagger.both_in.wait(10)  # both slots and both worker threads are taken
+            asker.start()
+            asker.join(5)
+            answered = not asker.is_alive()
+        finally:
+            tagger.gate.set()  # a failed check above must not leave requests held
+            for holder in holders:
+                holder.join(10)
+            if asker.ident is not None:
+                asker.join(10)
     assert answered, "health waited behind the analyses"
     assert health["r"].status_code == 200 and health["r"].json()["status"] == "ok"
 
