@@ -7,6 +7,12 @@ memory before and after. It stops by itself after the given number of requests.
     python benchmarks/load.py                      # 16 clients, 1,000 requests
     python benchmarks/load.py --clients 4 --requests 200
     python benchmarks/load.py --concurrency 3      # serve's analysis slots
+    python benchmarks/load.py --capacity           # and Model.pipe over the same texts
+
+With ``--capacity`` it then runs the same requests' texts through ``Model.pipe`` in this
+process, after the server has stopped: the throughput the pipeline allows without HTTP,
+and the p95 that closed-loop clients would see at it (about 1.55 times their mean wait,
+clients / throughput), so the two figures show what the web path costs.
 """
 
 from __future__ import annotations
@@ -34,6 +40,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds that process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -75,11 +87,16 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=None, help="serve's --concurrency (default: its own)"
     )
+    parser.add_argument(
+        "--capacity", action="store_true", help="also time Model.pipe over the same texts"
+    )
     args = parser.parse_args()
     articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
     options = () if args.concurrency is None else ("--concurrency", str(args.concurrency))
     with serve(*options) as (server, base):
         before = rss_mb(server.pid)
+        cpu_before = cpu_seconds(server.pid)
+        own_before = time.process_time()
         latencies: list[float] = []
         errors: list[str] = []
 
@@ -100,6 +117,8 @@ def main() -> None:
             list(pool.map(lambda i: one(i, client), range(args.requests)))
         elapsed = time.perf_counter() - started
         after = rss_mb(server.pid)
+        server_cpu = cpu_seconds(server.pid) - cpu_before
+        client_cpu = time.process_time() - own_before
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -115,6 +134,36 @@ def main() -> None:
     )
     print(f"errors: {len(errors)} {sorted(set(errors))}")
     print(f"server RSS: {before:.0f} MB before, {after:.0f} MB after")
+    # Both share this machine's cores: the server's CPU a request is what it can serve at
+    # most (cores / CPU a request), and the clients' share is taken from it.
+    print(
+        f"CPU a request: server {1000 * server_cpu / args.requests:.1f} ms, "
+        f"clients {1000 * client_cpu / args.requests:.1f} ms "
+        f"({os.cpu_count()} cores: {elapsed * (os.cpu_count() or 1) / args.requests * 1000:.1f} ms "
+        "of core time a request elapsed)"
+    )
+    if args.capacity:
+        print_capacity([articles[i % len(articles)] for i in range(args.requests)], args.clients)
+
+
+def print_capacity(texts: list[str], clients: int) -> None:
+    """``Model.pipe`` over ``texts`` in this process, as the server's analyses run (one
+    article's windows at a time): articles/s, CPU an article, and the latency that
+    ``clients`` closed-loop clients would see at that rate."""
+    from spinscope import Model, Settings
+
+    model = Model.load(None, Settings.from_env())
+    list(model.pipe_results(texts[:4], pack_articles=False))  # sessions warmed
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in model.pipe_results(texts, pack_articles=False):
+        pass
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    rate = len(texts) / wall
+    print(
+        f"Model.pipe, same texts, no HTTP: {rate:.2f} articles/s, CPU an article "
+        f"{1000 * cpu / len(texts):.1f} ms; {clients} closed-loop clients at that rate wait "
+        f"{1000 * clients / rate:.0f} ms on average (p95 about 1.55 times that)"
+    )
 
 
 if __name__ == "__main__":
