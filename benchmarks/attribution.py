@@ -74,9 +74,9 @@ def predict_cached(
 
 def tune(model: Model, root: Path, cache: Path, configs: list[HeadConfig]) -> None:
     """Fit each config on train less every 10th article; score the held-out slice."""
-    from spinscope.train import _prepare_torch
+    from spinscope.train._setup import prepare_torch
 
-    _prepare_torch()
+    prepare_torch()
     docs = read_split(root, "train")
     held, fit_on = docs[::10], [d for i, d in enumerate(docs) if i % 10]
     folder = states_folder(cache, model, "train")

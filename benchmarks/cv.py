@@ -33,8 +33,8 @@ from _common import PTC
 from spinscope import Corpus, Model, ModelConfig
 from spinscope._pipeline import FILTER_FILE, STACKER_FILE, default_model_path
 from spinscope._semeval import CVReport, cross_validate, format_cv, load_cv_folder
-from spinscope.train import _prepare_torch
 from spinscope.train._cv import complete_fold, cv_decoding
+from spinscope.train._setup import prepare_torch
 from spinscope.train._tuning import DECODING_FIELDS
 
 MEASURES = ("si_f1", "tc_micro_f1", "e2e_micro_f1", "e2e_macro_f1")
@@ -76,7 +76,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     started = time.monotonic()
-    _prepare_torch()
+    prepare_torch()
     corpus = Corpus.load(args.corpus)
     folds = json.loads((args.cv / "folds.json").read_text())
     ks = sorted(set(folds.values()))

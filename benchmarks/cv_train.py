@@ -170,8 +170,9 @@ def run_fold(
 ) -> dict[str, Any]:
     """Fit, export and run one fold (``fold`` -1: fit on every article, nothing held out);
     returns its timings."""
-    from spinscope.train import DEFAULT_ENCODER_NAME, _export_checkpoint, default_encoder
+    from spinscope.train._export import export_checkpoint
     from spinscope.train._fit import TrainConfig, fit
+    from spinscope.train._setup import DEFAULT_ENCODER_NAME, default_encoder
 
     max_steps = args.max_steps
     command = "python " + " ".join(sys.argv)
@@ -203,7 +204,7 @@ def run_fold(
 
     started = time.perf_counter()
     encoder_name = DEFAULT_ENCODER_NAME if args.encoder is None else args.encoder.name
-    _export_checkpoint(fold_dir, ckpt, encoder_name)
+    export_checkpoint(fold_dir, ckpt, encoder_name)
     timings["export_s"] = round(time.perf_counter() - started, 1)
 
     started = time.perf_counter()
@@ -239,9 +240,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads")
     args = parser.parse_args()
 
-    from spinscope.train import _prepare_torch
+    from spinscope.train._setup import prepare_torch
 
-    _prepare_torch()  # OMP_WAIT_POLICY=PASSIVE, offline hub, torch threads = CPU cores
+    prepare_torch()  # OMP_WAIT_POLICY=PASSIVE, offline hub, torch threads = CPU cores
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     corpus = Corpus.load(args.corpus)

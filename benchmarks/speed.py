@@ -69,7 +69,7 @@ def load(path: str, checkpoint: Path) -> Any:
     import torch
 
     from spinscope.train._e2e_head import load_e2e_head
-    from spinscope.train._fit import load_checkpoint
+    from spinscope.train._net import load_checkpoint
 
     torch.set_num_threads(2)
     tagger, head, _ = load_checkpoint(checkpoint)

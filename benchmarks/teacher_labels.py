@@ -33,10 +33,11 @@ def main() -> None:
     parser.add_argument("--names", nargs="*", default=[*(f"fold{k}" for k in range(K)), "full"])
     args = parser.parse_args()
 
-    from spinscope.train import _prepare_torch
+    from spinscope.train._setup import prepare_torch
 
-    _prepare_torch()
-    from spinscope.train._distill import label_corpus, save_targets
+    prepare_torch()
+    from spinscope.train._distill import label_corpus
+    from spinscope.train._soft_targets import save_targets
 
     corpus = Corpus.load(args.corpus)
     args.out.mkdir(parents=True, exist_ok=True)

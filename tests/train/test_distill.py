@@ -16,7 +16,7 @@ from spinscope._pipeline import B_TAG, I_TAG, O_TAG
 from spinscope._semeval import Label
 from spinscope._techniques import TECHNIQUE_NAMES
 from spinscope.train._data import article_examples
-from spinscope.train._distill import ArticleTargets, load_targets, save_targets, soft_tags
+from spinscope.train._soft_targets import ArticleTargets, load_targets, save_targets, soft_tags
 
 
 @st.composite

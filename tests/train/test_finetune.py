@@ -28,7 +28,7 @@ def _texts(corpus_dir: Path, n: int = 3) -> list[str]:
 def test_rebuilt_tagger_has_the_checkpoint_weights(trained: Path, tiny_corpus: Path) -> None:
     """From the fp32 graph the weights come back exactly, and so do the outputs."""
     from spinscope.train import default_encoder
-    from spinscope.train._fit import load_checkpoint
+    from spinscope.train._net import load_checkpoint
     from spinscope.train._rebuild import agreement, rebuild_tagger
 
     want, _, _ = load_checkpoint(trained / "torch")
@@ -45,7 +45,7 @@ def test_rebuilt_int8_tagger_agrees_with_its_session(trained: Path, tiny_corpus:
     """From the int8 graph: the dequantized weights, off by at most half a quantization
     step; the outputs off only by the activation quantization onnxruntime adds."""
     from spinscope.train import default_encoder
-    from spinscope.train._fit import load_checkpoint
+    from spinscope.train._net import load_checkpoint
     from spinscope.train._rebuild import agreement, rebuild_tagger
 
     want, _, _ = load_checkpoint(trained / "torch")

@@ -35,7 +35,7 @@ def test_smoke_training_writes_a_loadable_model_with_card(trained: Path) -> None
 def test_onnx_network_matches_torch(trained: Path) -> None:
     import onnxruntime as ort
 
-    from spinscope.train._fit import load_checkpoint
+    from spinscope.train._net import load_checkpoint
 
     tagger, _, _ = load_checkpoint(trained / "torch")
     ids = torch.randint(1000, 5000, (2, 20))
@@ -152,7 +152,8 @@ def test_saved_teacher_targets_fit_the_same_student_as_the_checkpoint(
     import json
 
     from spinscope.train import train
-    from spinscope.train._distill import label_corpus, save_targets
+    from spinscope.train._distill import label_corpus
+    from spinscope.train._soft_targets import save_targets
 
     corpus = Corpus.load(tiny_corpus)
     labels = tmp_path / "full.npz"
@@ -173,8 +174,10 @@ def test_a_teacher_that_agrees_with_gold_leaves_the_loss_unchanged(
 ) -> None:
     """Soft targets equal to the gold tags: any distillation weight gives the gold loss."""
     from spinscope._techniques import TECHNIQUE_NAMES
+    from spinscope.train._batch import make_batch
     from spinscope.train._data import corpus_examples, technique_weights
-    from spinscope.train._fit import _loss, load_checkpoint, load_tokenizer, make_batch
+    from spinscope.train._fit import _loss
+    from spinscope.train._net import load_checkpoint, load_tokenizer
 
     tagger, head, meta = load_checkpoint(trained / "torch")
     tokenizer = load_tokenizer(trained / "torch" / "encoder")

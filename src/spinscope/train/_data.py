@@ -21,7 +21,7 @@ from .._pipeline import (
     span_window,
 )
 from .._semeval import Corpus, Label
-from ._distill import ArticleTargets, soft_tags
+from ._soft_targets import ArticleTargets, soft_tags
 
 IGNORE = -100
 

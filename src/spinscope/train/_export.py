@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from .._pipeline import Model, encode_article, open_session, pack_windows, plan_windows
-from ._net import SpanHead, Tagger
+from .._pipeline import (
+    N_FEATURES,
+    Model,
+    ModelConfig,
+    encode_article,
+    open_session,
+    pack_windows,
+    plan_windows,
+)
+from ._net import SpanHead, Tagger, load_checkpoint
 
 
 class _TaggerGraph(nn.Module):
@@ -193,3 +202,34 @@ def hidden_cosine(
         cos = (a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1) + 1e-9)
         cosines.append(float(cos.mean()))
     return float(np.mean(cosines))
+
+
+def export_checkpoint(out: Path, ckpt: Path, encoder_name: str) -> ModelConfig:
+    """Export the checkpoint to ONNX (fp32 and int8) and write tokenizer and base config."""
+    from transformers import AutoTokenizer
+
+    tagger, head, meta = load_checkpoint(ckpt)
+    hidden = tagger.encoder.config.hidden_size
+    export_onnx(tagger, head, 3 * hidden + N_FEATURES, out)
+    optimize(out, tagger.encoder.config.num_attention_heads, hidden)
+    quantize(out)
+    AutoTokenizer.from_pretrained(str(ckpt / "encoder")).backend_tokenizer.save(
+        str(out / "tokenizer.json")
+    )
+    trained = meta["config"]
+    cls_id, sep_id, pad_id = meta["special_ids"]
+    config = ModelConfig(
+        model_id=f"spinscope-{encoder_name}-L{trained['layers']}-seed{trained['seed']}"
+        f"-{date.today():%Y%m%d}",
+        window_size=trained["window_size"],
+        window_overlap=trained["window_overlap"],
+        cls_id=cls_id,
+        sep_id=sep_id,
+        pad_id=pad_id,
+        hidden_size=hidden,
+        n_features=N_FEATURES,
+        encoder=encoder_name,
+        layers=trained["layers"],
+    )
+    config.save(out)
+    return config

@@ -54,7 +54,7 @@ def start_network(model_dir: Path, encoder_dir: Path) -> tuple[Tagger, SpanHead,
     Example:
         >>> # tagger, head, start = start_network(default_model_path(), default_encoder())
     """
-    from ._fit import load_checkpoint
+    from ._net import load_checkpoint
     from ._rebuild import rebuild_span_head, rebuild_tagger
 
     if (model_dir / "torch" / "train.json").is_file():
@@ -80,7 +80,8 @@ def _fit(
 
     from .._techniques import TECHNIQUE_NAMES
     from ._data import corpus_examples
-    from ._fit import _save_checkpoint, _train_steps, seed_everything
+    from ._fit import seed_everything, train_steps
+    from ._net import save_checkpoint
 
     started = time.perf_counter()
     seed_everything(settings.seed)
@@ -91,7 +92,7 @@ def _fit(
     )
     tagger, head = network[0].to(device), network[1].to(device)
     special = (config.cls_id, config.sep_id, config.pad_id)
-    history = _train_steps(tagger, head, examples, settings, special, device)
+    history = train_steps(tagger, head, examples, settings, special, device)
     # The checkpoint keeps MODEL's own tokenizer, so export writes it back unchanged.
     fast: Any = PreTrainedTokenizerFast  # untyped in transformers
     hf_tok = fast(
@@ -110,7 +111,7 @@ def _fit(
         "fit_seconds": round(time.perf_counter() - started, 1),
         "device": device,
     }
-    _save_checkpoint(out / "torch", tagger.cpu(), head.cpu(), hf_tok, meta)
+    save_checkpoint(out / "torch", tagger.cpu(), head.cpu(), hf_tok, meta)
     return meta
 
 
@@ -178,9 +179,9 @@ def _copy_attribution(model_dir: Path, out: Path) -> bool:
 def _export(model_dir: Path, out: Path, source: ModelConfig, fit: Corpus, seed: int) -> Model:
     """ONNX files of the fitted checkpoint, MODEL's tokenizer, the end-to-end head, the
     int8 tagger as ``tagger.onnx`` and MODEL's attribution head: the new model, loaded."""
-    from . import _export_checkpoint
+    from ._export import export_checkpoint
 
-    _export_checkpoint(out, out / "torch", source.encoder)
+    export_checkpoint(out, out / "torch", source.encoder)
     shutil.copyfile(model_dir / "tokenizer.json", out / "tokenizer.json")
     _refit_e2e_head(model_dir, out, fit, seed)
     shutil.copyfile(out / "tagger.int8.onnx", out / "tagger.onnx")
@@ -228,20 +229,20 @@ def finetune(
         >>> # corrections = Corpus.load(Path("corrected"))
         >>> # result = finetune(default_model_path(), corrections, Path("runs/ours"))
     """
-    from . import _encoder_dir, _prepare_torch
+    from ._setup import encoder_dir, prepare_torch
 
     o = options or FinetuneOptions()
     original = Model.load(model_dir)
     if not corrections.articles:
         raise TrainingError("no corrected articles to fine-tune on")
-    _prepare_torch()
-    encoder_dir = _encoder_dir(encoder)
+    prepare_torch()
+    enc_dir = encoder_dir(encoder)
     plan = Plan.of(corrections, o.mix, o.seed)
     out.mkdir(parents=True, exist_ok=True)
     texts = [plan.fit.articles[a] for a in sorted(plan.fit.articles)[:4]]
-    network, start = _start(model_dir, encoder_dir, texts)
+    network, start = _start(model_dir, enc_dir, texts)
     source = original.config
-    fitted = _fit(model_dir, plan, network, _settings(source, encoder_dir, o), out, o.device)
+    fitted = _fit(model_dir, plan, network, _settings(source, enc_dir, o), out, o.device)
     new = _export(model_dir, out, source, plan.fit, o.seed)
     fields, trace = _decoding(source, new, plan.val, o.retune_min)
     model_id = new_id(source, plan, o)

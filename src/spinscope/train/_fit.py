@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,10 @@ from tqdm import tqdm
 from .._pipeline import N_FEATURES, prepare_tokenizer
 from .._semeval import Corpus
 from .._techniques import TECHNIQUE_NAMES
+from ._batch import Batch, autocast, make_batch
 from ._data import IGNORE, WindowExample, corpus_examples, technique_weights
-from ._net import SpanHead, Tagger, load_encoder, pool_spans
+from ._distill import teacher_targets
+from ._net import SpanHead, Tagger, load_encoder, pool_spans, save_checkpoint
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class TrainConfig:
         max_steps: Stop after this many steps (0: no limit); for smoke runs.
         validation_every: Every n-th article by id is held out for validation.
         teacher: Checkpoint folder of a fitted teacher network to distil ("": none), or an
-            ``.npz`` of its targets already computed (:func:`~._distill.save_targets`), so
+            ``.npz`` of its targets already computed (:func:`~._soft_targets.save_targets`), so
             a GPU fits the student without the teacher's weights.
         distill: Weight of the teacher's soft targets against the gold ones (0 to 1).
     """
@@ -65,70 +66,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """Windows padded to the longest, with the gold spans they hold."""
-
-    ids: torch.Tensor
-    mask: torch.Tensor
-    tags: torch.Tensor
-    rows: list[int]
-    bounds: list[tuple[int, int]]
-    features: torch.Tensor | None
-    targets: torch.Tensor | None
-    soft: torch.Tensor | None = None
-
-    def to(self, device: str) -> _Batch:
-        """The same batch with its tensors on ``device``."""
-
-        def move(t: torch.Tensor | None) -> torch.Tensor | None:
-            return None if t is None else t.to(device, non_blocking=True)
-
-        return replace(
-            self,
-            ids=self.ids.to(device),
-            mask=self.mask.to(device),
-            tags=self.tags.to(device),
-            features=move(self.features),
-            targets=move(self.targets),
-            soft=move(self.soft),
-        )
-
-
-def make_batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int) -> _Batch:
-    """Pad ``examples`` to the longest and collect their gold spans (window positions)."""
-    width = max(len(ex.ids) for ex in examples) + 2
-    ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(examples), width), dtype=torch.long)
-    tags = torch.full((len(examples), width), IGNORE, dtype=torch.long)
-    distilled = all(ex.soft is not None for ex in examples)
-    soft = torch.zeros((len(examples), width, 3)) if distilled else None
-    rows, bounds, feats, targets = [], [], [], []
-    for r, ex in enumerate(examples):
-        n = len(ex.ids)
-        ids[r, 0], ids[r, n + 1] = cls_id, sep_id
-        ids[r, 1 : n + 1] = torch.from_numpy(ex.ids)
-        mask[r, : n + 2] = 1
-        tags[r, 1 : n + 1] = torch.from_numpy(ex.tags)
-        if soft is not None and ex.soft is not None:
-            soft[r, 1 : n + 1] = torch.from_numpy(ex.soft)
-        for sp in ex.spans:
-            rows.append(r)
-            bounds.append((sp.start, sp.end))
-            feats.append(sp.features)
-            targets.append(sp.target)
-    return _Batch(
-        ids,
-        mask,
-        tags,
-        rows,
-        bounds,
-        torch.from_numpy(np.stack(feats)) if feats else None,
-        torch.from_numpy(np.stack(targets)) if targets else None,
-        soft,
-    )
 
 
 def _optimizer(tagger: Tagger, head: SpanHead, config: TrainConfig) -> Any:
@@ -175,7 +112,7 @@ def _epoch_batches(
 
 
 def _loss(
-    tagger: Tagger, head: SpanHead, b: _Batch, weights: torch.Tensor, distill: float = 0.0
+    tagger: Tagger, head: SpanHead, b: Batch, weights: torch.Tensor, distill: float = 0.0
 ) -> Any:
     """Tagging cross-entropy plus the class-weighted technique loss of the gold spans.
 
@@ -200,7 +137,7 @@ def _loss(
     return loss
 
 
-def _train_steps(
+def train_steps(
     tagger: Tagger,
     head: SpanHead,
     examples: list[WindowExample],
@@ -209,8 +146,6 @@ def _train_steps(
     device: str = "cpu",
 ) -> list[dict[str, float]]:
     """The seeded training loop; returns the loss history, one entry an epoch."""
-    from ._distill import autocast
-
     weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES))).to(device)
     optimizer = _optimizer(tagger, head, config)
     total = _total_steps(len(examples), config)
@@ -242,24 +177,6 @@ def _train_steps(
     return history
 
 
-def _save_checkpoint(
-    ckpt: Path, tagger: Tagger, head: SpanHead, hf_tok: Any, meta: dict[str, Any]
-) -> None:
-    ckpt.mkdir(parents=True, exist_ok=True)
-    tagger.encoder.save_pretrained(ckpt / "encoder")
-    hf_tok.save_pretrained(ckpt / "encoder")
-    torch.save({"bio": tagger.bio.state_dict(), "span": head.state_dict()}, ckpt / "heads.pt")
-    (ckpt / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-
-
-def load_tokenizer(folder: Path) -> Tokenizer:
-    """The fast tokenizer of a Hugging Face model folder, truncation and padding off."""
-    from transformers import AutoTokenizer
-
-    hf_tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-    return prepare_tokenizer(hf_tok.backend_tokenizer)
-
-
 def fit(
     corpus: Corpus,
     train_ids: list[str],
@@ -281,8 +198,6 @@ def fit(
     started = time.perf_counter()
     teacher = None
     if config.teacher:
-        from ._distill import teacher_targets
-
         teacher = teacher_targets(Path(config.teacher), corpus, train_ids, device)
     # Seeded after the teacher: building its network draws random numbers, and a student
     # fitted from saved targets must draw the same ones as one fitted from the checkpoint.
@@ -302,7 +217,7 @@ def fit(
     tagger = Tagger(encoder).to(device)
     head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES)).to(device)
     special_ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
-    history = _train_steps(tagger, head, examples, config, special_ids, device)
+    history = train_steps(tagger, head, examples, config, special_ids, device)
     ckpt = out / "torch"
     meta = {
         "config": asdict(config),
@@ -314,17 +229,5 @@ def fit(
         "device": device,
         "command": command,
     }
-    _save_checkpoint(ckpt, tagger.cpu(), head.cpu(), hf_tok, meta)
+    save_checkpoint(ckpt, tagger.cpu(), head.cpu(), hf_tok, meta)
     return ckpt
-
-
-def load_checkpoint(ckpt: Path) -> tuple[Tagger, SpanHead, dict[str, Any]]:
-    """Load what :func:`fit` saved, in eval mode."""
-    meta: dict[str, Any] = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
-    encoder = load_encoder(ckpt / "encoder", None)
-    tagger = Tagger(encoder)
-    head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES))
-    state = torch.load(ckpt / "heads.pt", map_location="cpu")
-    tagger.bio.load_state_dict(state["bio"])
-    head.load_state_dict(state["span"])
-    return tagger.eval(), head.eval(), meta

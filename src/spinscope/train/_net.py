@@ -1,14 +1,19 @@
-"""The network: a Hugging Face encoder, a BIO span tagger and a span technique classifier."""
+"""The network: a Hugging Face encoder, a BIO span tagger and a span technique classifier,
+and the checkpoint folder it is saved in."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import torch
+from tokenizers import Tokenizer
 from torch import nn
 
 from .._errors import TrainingError
+from .._pipeline import N_FEATURES, prepare_tokenizer
+from .._techniques import TECHNIQUE_NAMES
 
 
 class SpanHead(nn.Module):
@@ -77,3 +82,35 @@ def pool_spans(
         context = hidden[row][valid].mean(dim=0)
         out.append(torch.cat([span.mean(dim=0), span.max(dim=0).values, context]))
     return torch.stack(out)
+
+
+def save_checkpoint(
+    ckpt: Path, tagger: Tagger, head: SpanHead, hf_tok: Any, meta: dict[str, Any]
+) -> None:
+    """Save a fitted network where :func:`load_checkpoint` reads it: the encoder and its
+    tokenizer in Hugging Face format, the two heads, and ``meta`` as ``train.json``."""
+    ckpt.mkdir(parents=True, exist_ok=True)
+    tagger.encoder.save_pretrained(ckpt / "encoder")
+    hf_tok.save_pretrained(ckpt / "encoder")
+    torch.save({"bio": tagger.bio.state_dict(), "span": head.state_dict()}, ckpt / "heads.pt")
+    (ckpt / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+
+def load_tokenizer(folder: Path) -> Tokenizer:
+    """The fast tokenizer of a Hugging Face model folder, truncation and padding off."""
+    from transformers import AutoTokenizer
+
+    hf_tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    return prepare_tokenizer(hf_tok.backend_tokenizer)
+
+
+def load_checkpoint(ckpt: Path) -> tuple[Tagger, SpanHead, dict[str, Any]]:
+    """Load what :func:`fit` saved, in eval mode."""
+    meta: dict[str, Any] = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
+    encoder = load_encoder(ckpt / "encoder", None)
+    tagger = Tagger(encoder)
+    head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES))
+    state = torch.load(ckpt / "heads.pt", map_location="cpu")
+    tagger.bio.load_state_dict(state["bio"])
+    head.load_state_dict(state["span"])
+    return tagger.eval(), head.eval(), meta

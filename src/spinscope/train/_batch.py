@@ -1,0 +1,83 @@
+"""Training windows as torch tensors: padded batches, and the precision they run in."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import torch
+
+from ._data import IGNORE, WindowExample
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Windows padded to the longest, with the gold spans they hold."""
+
+    ids: torch.Tensor
+    mask: torch.Tensor
+    tags: torch.Tensor
+    rows: list[int]
+    bounds: list[tuple[int, int]]
+    features: torch.Tensor | None
+    targets: torch.Tensor | None
+    soft: torch.Tensor | None = None
+
+    def to(self, device: str) -> Batch:
+        """The same batch with its tensors on ``device``."""
+
+        def move(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t.to(device, non_blocking=True)
+
+        return replace(
+            self,
+            ids=self.ids.to(device),
+            mask=self.mask.to(device),
+            tags=self.tags.to(device),
+            features=move(self.features),
+            targets=move(self.targets),
+            soft=move(self.soft),
+        )
+
+
+def make_batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int) -> Batch:
+    """Pad ``examples`` to the longest and collect their gold spans (window positions)."""
+    width = max(len(ex.ids) for ex in examples) + 2
+    ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(examples), width), dtype=torch.long)
+    tags = torch.full((len(examples), width), IGNORE, dtype=torch.long)
+    distilled = all(ex.soft is not None for ex in examples)
+    soft = torch.zeros((len(examples), width, 3)) if distilled else None
+    rows, bounds, feats, targets = [], [], [], []
+    for r, ex in enumerate(examples):
+        n = len(ex.ids)
+        ids[r, 0], ids[r, n + 1] = cls_id, sep_id
+        ids[r, 1 : n + 1] = torch.from_numpy(ex.ids)
+        mask[r, : n + 2] = 1
+        tags[r, 1 : n + 1] = torch.from_numpy(ex.tags)
+        if soft is not None and ex.soft is not None:
+            soft[r, 1 : n + 1] = torch.from_numpy(ex.soft)
+        for sp in ex.spans:
+            rows.append(r)
+            bounds.append((sp.start, sp.end))
+            feats.append(sp.features)
+            targets.append(sp.target)
+    return Batch(
+        ids,
+        mask,
+        tags,
+        rows,
+        bounds,
+        torch.from_numpy(np.stack(feats)) if feats else None,
+        torch.from_numpy(np.stack(targets)) if targets else None,
+        soft,
+    )
+
+
+def autocast(device: str) -> Any:
+    """bf16 autocast on a GPU; nothing on the CPU (where bf16 training is slower)."""
+    if device.startswith("cuda"):
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()

@@ -1,0 +1,130 @@
+"""What a teacher network says about the training articles, as data a student can use.
+
+A teacher (a larger or earlier network, see :mod:`spinscope.train._distill`) reads every
+training article once. What it says is kept in character terms, so a student with another
+tokenizer can use it:
+
+- for each teacher token, its character range and O/B/I probabilities (from the window
+  where the token is furthest from an edge, as the run-time pipeline reads it);
+- for each gold span, the teacher's technique distribution.
+
+:func:`soft_tags` reads those probabilities off for the student's tokens;
+:func:`save_targets` and :func:`load_targets` keep them in one ``.npz``, so a GPU machine
+fits a student without the teacher's weights. numpy only: no torch here.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._errors import TrainingError
+from .._pipeline import B_TAG, I_TAG, O_TAG
+
+Floats = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class ArticleTargets:
+    """What the teacher says about one article.
+
+    Attributes:
+        offsets: ``(T, 2)`` character range of each teacher token.
+        probs: ``(T, 3)`` O/B/I probabilities of each teacher token.
+        spans: gold span ``(start, end)`` -> technique probabilities.
+    """
+
+    offsets: npt.NDArray[np.int64]
+    probs: Floats
+    spans: dict[tuple[int, int], Floats]
+
+
+def soft_tags(
+    student: Sequence[tuple[int, int]], teacher: npt.NDArray[np.int64], probs: Floats
+) -> Floats:
+    """O/B/I probabilities for the student's tokens, read off the teacher's tokens.
+
+    Each student token takes the teacher token holding its first character. When that
+    teacher token started earlier (the student cut a word finer), the student token is
+    inside a word, so the teacher's B becomes I. A student token no teacher token covers
+    is O.
+
+    Example:
+        >>> t = np.array([[0, 6], [7, 9]])
+        >>> p = np.array([[0.25, 0.75, 0.0], [0.5, 0.0, 0.5]], dtype=np.float32)
+        >>> soft_tags([(0, 2), (2, 6), (7, 9)], t, p).tolist()
+        [[0.25, 0.75, 0.0], [0.25, 0.0, 0.75], [0.5, 0.0, 0.5]]
+    """
+    out = np.zeros((len(student), 3), dtype=np.float32)
+    out[:, O_TAG] = 1.0
+    ends = teacher[:, 1].tolist() if len(teacher) else []
+    for i, (start, _end) in enumerate(student):
+        j = bisect_right(ends, start)
+        if j >= len(teacher) or teacher[j, 0] > start:
+            continue
+        row = probs[j].astype(np.float32)
+        if teacher[j, 0] < start:
+            row = row.copy()
+            row[I_TAG] += row[B_TAG]
+            row[B_TAG] = 0.0
+        out[i] = row
+    return out
+
+
+def save_targets(path: Path, targets: dict[str, ArticleTargets]) -> None:
+    """Write the teacher's targets of every article into one ``.npz``.
+
+    Probabilities are kept as float16 (soft targets need no more, and a labelled corpus
+    then travels to a GPU machine in a few MB); offsets as int32.
+
+    Example:
+        >>> # save_targets(Path("labels/full.npz"), label_corpus(ckpt, corpus, ids, "cpu"))
+    """
+    arrays: dict[str, Any] = {}
+    for aid, t in targets.items():
+        arrays[f"{aid}/offsets"] = t.offsets.astype(np.int32)
+        arrays[f"{aid}/probs"] = t.probs.astype(np.float16)
+        arrays[f"{aid}/spans"] = np.asarray(list(t.spans), dtype=np.int32).reshape(-1, 2)
+        arrays[f"{aid}/span_probs"] = (
+            np.stack(list(t.spans.values())).astype(np.float16)
+            if t.spans
+            else np.zeros((0, 0), np.float16)
+        )
+    np.savez_compressed(path, **arrays)
+
+
+def load_targets(path: Path, ids: Sequence[str] | None = None) -> dict[str, ArticleTargets]:
+    """Read what :func:`save_targets` wrote (only ``ids``, when given).
+
+    Raises:
+        TrainingError: when the file is unreadable or lacks one of ``ids``.
+    """
+    try:
+        with np.load(path) as data:
+            stored = {key.rsplit("/", 1)[0] for key in data.files}
+            wanted = sorted(stored) if ids is None else list(ids)
+            missing = [aid for aid in wanted if aid not in stored]
+            if missing:
+                raise TrainingError(
+                    f"{path}: no teacher targets for {len(missing)} of the articles to fit "
+                    f"(e.g. {missing[0]}); label them with the same fold assignment"
+                )
+            return {aid: _targets_of(data, aid) for aid in wanted}
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"{path}: not a file of teacher targets ({exc})") from None
+
+
+def _targets_of(data: Any, aid: str) -> ArticleTargets:
+    spans = data[f"{aid}/spans"]
+    probs = data[f"{aid}/span_probs"].astype(np.float32)
+    return ArticleTargets(
+        data[f"{aid}/offsets"].astype(np.int64),
+        data[f"{aid}/probs"].astype(np.float32),
+        {(int(a), int(b)): p for (a, b), p in zip(spans, probs, strict=False)},
+    )
