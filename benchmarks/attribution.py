@@ -144,7 +144,7 @@ def dev_report(root: Path, folder: Path) -> None:
         analyzed = time.perf_counter()
         fwd = model.forward(doc.text)
         forwarded = time.perf_counter()
-        predicted = head.attributions(fwd)
+        predicted = head.attributions(fwd.text, fwd.pieces)
         done = time.perf_counter()
         analyze_ms.append(1000 * (analyzed - started))
         head_ms.append(1000 * (done - forwarded))

@@ -39,7 +39,7 @@ def fake_forward(text: str, windows: list[tuple[int, int]]) -> Forward:
 
 def test_token_states_come_from_each_tokens_owner_window() -> None:
     windows = [(0, 4), (3, 7), (6, 10)]
-    states, offsets = token_states(fake_forward("abcdefghij", windows))
+    states, offsets = token_states(fake_forward("abcdefghij", windows).pieces)
     own = owner_windows(10, windows)
     assert states[:, 0].tolist() == own
     # Position 0 is the start token, so token t of window (a, b) is at t - a + 1.
@@ -62,7 +62,7 @@ def test_the_head_decodes_its_sessions_tags() -> None:
     text = "I said so"
     tags = [1, 0, 3, 4, 4, 4, 0, 5, 6]
     head = AttributionHead(TagSession(tags), Decoding(), {})
-    (found,) = head.attributions(fake_forward(text, [(0, 9)]))
+    (found,) = head.attributions(text, fake_forward(text, [(0, 9)]).pieces)
     assert (found.source, found.cue, found.content) == (((0, 1),), ((2, 6),), ((7, 9),))
 
 
@@ -83,7 +83,7 @@ def test_an_exported_head_runs_on_the_real_models_states(tmp_path: Path) -> None
 
     model = load_model()
     fwd = model.forward("“We will win,” the senator said on Tuesday. " * 40)
-    states, offsets = token_states(fwd)
+    states, offsets = token_states(fwd.pieces)
     assert states.shape == (len(offsets), model.config.hidden_size)
     for kind in ("gru", "conv"):
         net = build_head(states.shape[1], HeadConfig(kind=kind)).eval()
@@ -96,5 +96,5 @@ def test_an_exported_head_runs_on_the_real_models_states(tmp_path: Path) -> None
         with torch.no_grad():
             expected = torch.softmax(net(torch.from_numpy(states[None])), -1)[0].numpy()
         np.testing.assert_allclose(probs, expected, atol=1e-4)
-        for a in head.attributions(fwd):
+        for a in head.attributions(fwd.text, fwd.pieces):
             assert all(0 <= s < e <= len(fwd.text) for s, e in (*a.content, *a.cue, *a.source))

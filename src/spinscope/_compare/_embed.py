@@ -39,7 +39,7 @@ def sentence_vectors(model: Model, analysis: Analysis) -> npt.NDArray[np.float32
     Example:
         >>> # sentence_vectors(model, model.analyze(text)).shape == (len(sentences), 384)
     """
-    states, offsets = token_states(model.forward(analysis.text))
+    states, offsets = token_states(model.forward(analysis.text).pieces)
     return pool_sentences(states, offsets, [(s.start, s.end) for s in analysis.sentences])
 
 

@@ -6,7 +6,7 @@ already computed, so finding attributions costs no second encoder run. Each toke
 is read from the window where it sits furthest from an edge, as the pipeline reads its
 probabilities. ``Model.analyze`` runs it on each piece before the piece's states are
 dropped (:meth:`AttributionHead.piece_attributions`); :meth:`AttributionHead.attributions`
-reads a kept :class:`~._reading.Forward` with its pieces joined into one sequence
+reads the pieces of a kept :class:`~._reading.Forward` joined into one sequence
 (training and benchmarks). It lives in ``_pipeline`` because ``Model`` loads and runs it;
 ``_attribution`` re-exports it.
 """
@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,9 +26,6 @@ from ._encoder import Piece
 from ._roles import TAGS, Attribution, Decoding, decode_attributions
 from ._session import InferenceSession, open_session
 from ._windows import owner_windows
-
-if TYPE_CHECKING:  # _reading imports _loading, which loads this head
-    from ._reading import Forward
 
 HEAD_FILE = "attribution_head.onnx"
 CONFIG_FILE = "attribution.json"
@@ -65,14 +62,14 @@ def piece_states(piece: Piece) -> States:
     return out
 
 
-def token_states(fwd: Forward) -> tuple[States, Offsets]:
+def token_states(pieces: Sequence[Piece]) -> tuple[States, Offsets]:
     """Every token's ``(hidden size,)`` state and its character offsets, pieces joined.
 
     Example:
-        >>> # states, offsets = token_states(model.forward(text))
+        >>> # states, offsets = token_states(model.forward(text).pieces)
     """
-    rows = [piece_states(piece) for piece in fwd.pieces]
-    offsets: Offsets = [o for piece in fwd.pieces for o in piece.encoded.offsets]
+    rows = [piece_states(piece) for piece in pieces]
+    offsets: Offsets = [o for piece in pieces for o in piece.encoded.offsets]
     if not rows:
         return np.zeros((0, 0), dtype=np.float32), offsets
     return np.concatenate(rows), offsets
@@ -113,22 +110,22 @@ class AttributionHead:
         """``(tokens, 7)`` tag probabilities of token states ``(tokens, hidden size)``.
 
         Example:
-            >>> # head.probs(token_states(model.forward(text))[0]).argmax(axis=1)
+            >>> # head.probs(token_states(model.forward(text).pieces)[0]).argmax(axis=1)
         """
         if len(states) == 0:
             return np.zeros((0, len(TAGS)), dtype=np.float32)
         (out,) = self.session.run(["probs"], {"states": states[None].astype(np.float32)})
         return np.asarray(out[0], dtype=np.float32)
 
-    def attributions(self, fwd: Forward) -> list[Attribution]:
-        """The attributions of an article from the states its forward pass kept.
+    def attributions(self, text: str, pieces: Sequence[Piece]) -> list[Attribution]:
+        """The attributions of ``text`` from the states its forward pass kept (``pieces``).
 
         Example:
-            >>> # head.attributions(model.forward(text))[0].source
+            >>> # fwd = model.forward(text); head.attributions(fwd.text, fwd.pieces)[0].source
         """
-        states, offsets = token_states(fwd)
+        states, offsets = token_states(pieces)
         tags = self.probs(states).argmax(axis=1).tolist()
-        return decode_attributions(fwd.text, offsets, tags, self.decoding)
+        return decode_attributions(text, offsets, tags, self.decoding)
 
     def piece_attributions(self, text: str, piece: Piece) -> list[Attribution]:
         """The attributions of one piece of ``text`` (offsets into the whole text).

@@ -94,7 +94,7 @@ def extract_states(model: Model, docs: Sequence[Document], folder: Path) -> int:
         path = folder / f"{doc.name}.npz"
         if path.is_file():
             continue
-        states, offsets = token_states(model.forward(doc.text))
+        states, offsets = token_states(model.forward(doc.text).pieces)
         # Written under another name and renamed, so a killed run leaves no half file.
         tmp = folder / f"{doc.name}.tmp.npz"
         np.savez(
