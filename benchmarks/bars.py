@@ -15,6 +15,12 @@
    -o /dev/null``, seconds and peak RSS; this checkout only unless ``--big-baseline``.
 5. The physical limit recorded in experiments.md, the same limit recomputed from the
    shipped config for these articles, and the measured milliseconds per article.
+6. The web app under load (``load.py``): 16 closed-loop clients send 400 training articles
+   to ``spinscope serve`` on loopback, current and baseline one after the other: requests/s,
+   latency percentiles, errors, the server's memory.
+7. ``spinscope batch`` (``batch.py``, 1 worker) over 1,000 articles (``--batch-sizes 1000
+   10000`` adds the memory check), beside ``Model.pipe`` over the 371 training articles in
+   its own process, model load not timed: the batch engine's share of the raw pipe.
 
     python benchmarks/bars.py                   # from the repository root, or python bars.py
     python benchmarks/bars.py --limit 20 --repeats 1 --skip-big --json
@@ -45,6 +51,8 @@ import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PTC, ROOT
+from batch import PIPE, measure_batch, measure_raw
+from load import measure_load
 
 ARTICLES = PTC / "articles"
 MODEL = ROOT / "src" / "spinscope" / "model"
@@ -56,6 +64,9 @@ BAR_REFERENCE_RATIO = 25.0
 BAR_SINGLE_S = 1.0
 BAR_BIG_S = 60.0
 BAR_BIG_MB = 800.0
+BAR_WEB_P95_MS = 1000.0
+BAR_BATCH_SHARE = 0.95
+BAR_FLAT_GROWTH = 1.10  # "flat": peak memory grows by at most 10% from the smallest size
 
 # Measured in benchmarks/experiments.md ("Speed research"), not in this run.
 CITED_GFLOP_PER_ARTICLE = 30.6
@@ -394,8 +405,42 @@ def measure_all(args: argparse.Namespace) -> dict[str, Any]:
         figures["single"] = measure_single(both, paths, args.single_runs)
         big_runs = both if args.big_baseline else (current,)
         figures["big"] = None if args.skip_big else measure_big(big_runs, args.big_bytes, tmp)
+        figures["web"] = None if args.skip_web else measure_web(both, args)
+        figures["batch"] = None if args.skip_batch else measure_batches(args.batch_sizes, tmp)
     figures["physical"] = physical_limit(paths, 1000 / rate)
     return figures
+
+
+def measure_web(checkouts: Sequence[Checkout], args: argparse.Namespace) -> dict[str, Any]:
+    """One load run (``load.py``) against each checkout's ``spinscope serve``."""
+    out: dict[str, Any] = {}
+    for checkout in checkouts:
+        log(f"web load: {checkout.name}")
+        out[checkout.name] = measure_load(args.web_clients, args.web_requests, env=checkout.env())
+    current = out["current"]
+    out["met"] = current["p95_ms"] < BAR_WEB_P95_MS and not current["errors"]
+    return out
+
+
+def measure_batches(sizes: Sequence[int], tmp: Path) -> dict[str, Any]:
+    """``Model.pipe`` in its own process, then ``spinscope batch`` (1 worker) at each size."""
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    log("raw Model.pipe over the training articles")
+    pipe = measure_raw(PIPE, env)
+    runs = {}
+    for size in sizes:
+        log(f"spinscope batch, {size} articles")
+        runs[size] = measure_batch(size, 1, env, tmp)
+    first, last = runs[min(sizes)], runs[max(sizes)]
+    shares = [r["articles_per_s"] / pipe["articles_per_s"] for r in runs.values()]
+    growth = last["peak_mb"] / first["peak_mb"]
+    return {
+        "pipe": pipe,
+        "runs": runs,
+        "share": min(shares),
+        "growth": growth,
+        "met": min(shares) >= BAR_BATCH_SHARE and growth <= BAR_FLAT_GROWTH,
+    }
 
 
 def mark(met: bool) -> str:
@@ -508,6 +553,59 @@ def render_physical(f: dict[str, Any]) -> list[str]:
     ]
 
 
+def render_web(f: dict[str, Any] | None) -> list[str]:
+    title = "6. web app: 16 closed-loop clients on loopback (load.py)"
+    if f is None:
+        return [title, "  skipped (--skip-web)"]
+    cur, base = f["current"], next(v for k, v in f.items() if k.startswith("baseline"))
+    title = f"6. web app: {cur['clients']} clients, {cur['requests']} requests (load.py)"
+    return [
+        title,
+        row("requests/s", f"{cur['requests_per_s']:.2f}", f"{base['requests_per_s']:.2f}"),
+        row(
+            "p95 ms",
+            f"{cur['p95_ms']:.0f}",
+            f"{base['p95_ms']:.0f}",
+            f"{cur['p95_ms'] / base['p95_ms']:.2f}x",
+            f"bar < {BAR_WEB_P95_MS:g} ms, 0 errors {mark(f['met'])}",
+        ),
+        row(
+            "p50 / p99 ms",
+            f"{cur['p50_ms']:.0f}/{cur['p99_ms']:.0f}",
+            f"{base['p50_ms']:.0f}/{base['p99_ms']:.0f}",
+        ),
+        row("errors", str(len(cur["errors"])), str(len(base["errors"]))),
+        row("server RSS MB after", f"{cur['rss_mb'][1]:.0f}", f"{base['rss_mb'][1]:.0f}"),
+        row(
+            "server CPU ms a request", f"{cur['server_cpu_ms']:.1f}", f"{base['server_cpu_ms']:.1f}"
+        ),
+    ]
+
+
+def render_batch(f: dict[str, Any] | None) -> list[str]:
+    title = "7. spinscope batch, 1 worker, beside raw Model.pipe (batch.py)"
+    if f is None:
+        return [title, "  skipped (--skip-batch)"]
+    pipe = f["pipe"]["articles_per_s"]
+    lines = [title, row("raw Model.pipe articles/s (371)", f"{pipe:.2f}")]
+    for size, r in f["runs"].items():
+        lines.append(
+            row(
+                f"batch {int(size):,} articles/s, peak MB",
+                f"{r['articles_per_s']:.2f}",
+                f"{r['peak_mb']:.0f} MB",
+                f"{r['articles_per_s'] / pipe:.0%}",
+            )
+        )
+    flat = f" and peak memory growth {f['growth']:.2f}x <= {BAR_FLAT_GROWTH:g}x"
+    lines.append(
+        f"  bar: >= {BAR_BATCH_SHARE:.0%} of Model.pipe"
+        + (flat if len(f["runs"]) > 1 else "")
+        + f" {mark(f['met'])}"
+    )
+    return lines
+
+
 def render(figures: dict[str, Any]) -> str:
     head = [
         f"spinscope speed bars (issue 10): {figures['articles']} training articles,"
@@ -523,6 +621,8 @@ def render(figures: dict[str, Any]) -> str:
         render_single(figures["single"]),
         render_big(figures["big"]),
         render_physical(figures["physical"]),
+        render_web(figures["web"]),
+        render_batch(figures["batch"]),
     ]
     return "\n".join(head + [line for s in sections for line in s])
 
@@ -539,6 +639,13 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--big-bytes", type=int, default=5_000_000, help="size of the big text")
     parser.add_argument("--single-runs", type=int, default=5, help="runs of section 3")
+    parser.add_argument("--skip-web", action="store_true", help="no web load (section 6)")
+    parser.add_argument("--web-clients", type=int, default=16)
+    parser.add_argument("--web-requests", type=int, default=400)
+    parser.add_argument("--skip-batch", action="store_true", help="no batch run (section 7)")
+    parser.add_argument(
+        "--batch-sizes", type=int, nargs="+", default=[1000], help="articles of section 7"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object, no table")
     parser.add_argument("--reference-worker", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -55,12 +56,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(*options: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serve(
+    *options: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """``spinscope serve`` with ``options`` on a free loopback port, once it answers
-    health checks: its process and base URL; stopped when the block ends."""
+    health checks: its process and base URL; stopped when the block ends. ``env`` (for
+    example a ``PYTHONPATH`` at another checkout) replaces this process's environment."""
     port = free_port()
     cli = str(Path(sys.executable).with_name("spinscope"))
-    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    env = {**(os.environ if env is None else env), "OMP_WAIT_POLICY": "PASSIVE"}
     command = [cli, "serve", "--port", str(port), *options]
     server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -80,6 +84,79 @@ def serve(*options: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         server.wait(10)
 
 
+def send(base: str, texts: list[str], clients: int) -> tuple[list[float], list[str], float]:
+    """POST each of ``texts`` to ``/api/analyze`` from ``clients`` threads, each sending
+    its next request when its last one is answered: the latencies (s), the errors and the
+    seconds the whole run took."""
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def one(text: str, client: httpx.Client) -> None:
+        t = time.perf_counter()
+        try:
+            response = client.post(base + "/api/analyze", json={"text": text})
+            if response.status_code != 200:
+                errors.append(f"{response.status_code}")
+        except httpx.HTTPError as exc:
+            errors.append(type(exc).__name__)
+        latencies.append(time.perf_counter() - t)
+
+    started = time.perf_counter()
+    with httpx.Client(timeout=120) as client, ThreadPoolExecutor(clients) as pool:
+        list(pool.map(lambda text: one(text, client), texts))
+    return latencies, errors, time.perf_counter() - started
+
+
+def measure_load(
+    clients: int, requests: int, options: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One load run against a fresh server: throughput, latency percentiles (ms), errors,
+    the server's memory and its CPU (and the clients') a request."""
+    articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
+    texts = [articles[i % len(articles)] for i in range(requests)]
+    with serve(*options, env=env) as (server, base):
+        before, cpu_before = rss_mb(server.pid), cpu_seconds(server.pid)
+        own_before = time.process_time()
+        latencies, errors, elapsed = send(base, texts, clients)
+        after, server_cpu = rss_mb(server.pid), cpu_seconds(server.pid) - cpu_before
+        client_cpu = time.process_time() - own_before
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+
+    return {
+        "clients": clients,
+        "requests": requests,
+        "seconds": elapsed,
+        "requests_per_s": requests / elapsed,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": 1000 * statistics.mean(latencies),
+        "errors": sorted(errors),
+        "rss_mb": [before, after],
+        "server_cpu_ms": 1000 * server_cpu / requests,
+        "client_cpu_ms": 1000 * client_cpu / requests,
+    }
+
+
+def format_load(f: dict[str, Any]) -> list[str]:
+    """The lines :func:`main` prints for one :func:`measure_load` run."""
+    errors = f["errors"]
+    return [
+        f"{f['requests']} requests from {f['clients']} clients in {f['seconds']:.1f} s: "
+        f"{f['requests_per_s']:.2f} requests/s",
+        f"latency ms: p50 {f['p50_ms']:.0f}  p95 {f['p95_ms']:.0f}  p99 {f['p99_ms']:.0f}  "
+        f"mean {f['mean_ms']:.0f}",
+        f"errors: {len(errors)} {sorted(set(errors))}",
+        f"server RSS: {f['rss_mb'][0]:.0f} MB before, {f['rss_mb'][1]:.0f} MB after",
+        # Both share this machine's cores: the server's CPU a request bounds what it can
+        # serve (cores / CPU a request), and the clients' share is taken from it.
+        f"CPU a request: server {f['server_cpu_ms']:.1f} ms, clients {f['client_cpu_ms']:.1f} ms",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -91,58 +168,11 @@ def main() -> None:
         "--capacity", action="store_true", help="also time Model.pipe over the same texts"
     )
     args = parser.parse_args()
-    articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
     options = () if args.concurrency is None else ("--concurrency", str(args.concurrency))
-    with serve(*options) as (server, base):
-        before = rss_mb(server.pid)
-        cpu_before = cpu_seconds(server.pid)
-        own_before = time.process_time()
-        latencies: list[float] = []
-        errors: list[str] = []
-
-        def one(i: int, client: httpx.Client) -> None:
-            t = time.perf_counter()
-            try:
-                response = client.post(
-                    base + "/api/analyze", json={"text": articles[i % len(articles)]}
-                )
-                if response.status_code != 200:
-                    errors.append(f"{response.status_code}")
-            except httpx.HTTPError as exc:
-                errors.append(type(exc).__name__)
-            latencies.append(time.perf_counter() - t)
-
-        started = time.perf_counter()
-        with httpx.Client(timeout=120) as client, ThreadPoolExecutor(args.clients) as pool:
-            list(pool.map(lambda i: one(i, client), range(args.requests)))
-        elapsed = time.perf_counter() - started
-        after = rss_mb(server.pid)
-        server_cpu = cpu_seconds(server.pid) - cpu_before
-        client_cpu = time.process_time() - own_before
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]
-
-    print(
-        f"{args.requests} requests from {args.clients} clients in {elapsed:.1f} s: "
-        f"{args.requests / elapsed:.2f} requests/s"
-    )
-    print(
-        f"latency ms: p50 {pct(0.50):.0f}  p95 {pct(0.95):.0f}  p99 {pct(0.99):.0f}  "
-        f"mean {1000 * statistics.mean(latencies):.0f}"
-    )
-    print(f"errors: {len(errors)} {sorted(set(errors))}")
-    print(f"server RSS: {before:.0f} MB before, {after:.0f} MB after")
-    # Both share this machine's cores: the server's CPU a request is what it can serve at
-    # most (cores / CPU a request), and the clients' share is taken from it.
-    print(
-        f"CPU a request: server {1000 * server_cpu / args.requests:.1f} ms, "
-        f"clients {1000 * client_cpu / args.requests:.1f} ms "
-        f"({os.cpu_count()} cores: {elapsed * (os.cpu_count() or 1) / args.requests * 1000:.1f} ms "
-        "of core time a request elapsed)"
-    )
+    figures = measure_load(args.clients, args.requests, options)
+    print("\n".join(format_load(figures)))
     if args.capacity:
+        articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
         print_capacity([articles[i % len(articles)] for i in range(args.requests)], args.clients)
 
 
