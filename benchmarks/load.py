@@ -84,6 +84,12 @@ def serve(
         server.wait(10)
 
 
+def request_texts(requests: int) -> list[str]:
+    """The texts of ``requests`` requests: the training articles in order, cycled."""
+    articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
+    return [articles[i % len(articles)] for i in range(requests)]
+
+
 def send(base: str, texts: list[str], clients: int) -> tuple[list[float], list[str], float]:
     """POST each of ``texts`` to ``/api/analyze`` from ``clients`` threads, each sending
     its next request when its last one is answered: the latencies (s), the errors and the
@@ -112,8 +118,7 @@ def measure_load(
 ) -> dict[str, Any]:
     """One load run against a fresh server: throughput, latency percentiles (ms), errors,
     the server's memory and its CPU (and the clients') a request."""
-    articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
-    texts = [articles[i % len(articles)] for i in range(requests)]
+    texts = request_texts(requests)
     with serve(*options, env=env) as (server, base):
         before, cpu_before = rss_mb(server.pid), cpu_seconds(server.pid)
         own_before = time.process_time()
@@ -172,8 +177,7 @@ def main() -> None:
     figures = measure_load(args.clients, args.requests, options)
     print("\n".join(format_load(figures)))
     if args.capacity:
-        articles = [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("article*.txt"))]
-        print_capacity([articles[i % len(articles)] for i in range(args.requests)], args.clients)
+        print_capacity(request_texts(args.requests), args.clients)
 
 
 def print_capacity(texts: list[str], clients: int) -> None:
