@@ -1,7 +1,9 @@
 """The local engine: the model in this process, or in a pool of worker processes.
 
 Workers get chunks of articles and send back results; this process reads the inputs and
-writes the store, so a worker never touches the database. At most two chunks per worker
+writes the store, so a worker never touches the database. With one worker the model runs
+in this process, as one pipe over every chunk, so the encoder keeps working while a chunk
+is stored. At most two chunks per worker
 are in flight, which keeps memory flat however long the input is.
 """
 
@@ -19,7 +21,7 @@ from .._errors import SpinscopeError
 from .._pipeline import Model
 from .._store import Failure, Result
 from ._inputs import Item
-from ._work import ModelSpec, analyze_items
+from ._work import ModelSpec, analyze_chunks, analyze_items
 
 # The model of a worker process, loaded once by its initializer: the pool calls a plain
 # function per chunk, so the model has to live at module level in the worker.
@@ -60,9 +62,7 @@ def run_local(
     """
     threads = max(1, spec.settings.threads // workers)
     if workers <= 1:
-        model = spec.load()
-        for chunk in chunks:
-            yield analyze_items(model, chunk, threshold)
+        yield from analyze_chunks(spec.load(), chunks, threshold)
         return
     # spawn: a forked worker would inherit the parent's database connections.
     ctx = multiprocessing.get_context("spawn")

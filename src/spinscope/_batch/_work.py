@@ -7,12 +7,13 @@ model once each.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .._errors import SpinscopeError
-from .._pipeline import Model, ModelConfig, default_model_path
+from .._pipeline import Analysis, Model, ModelConfig, default_model_path
 from .._settings import Settings
 from .._store import ArticleRecord, Failure, Result
 from ._inputs import Item, prepare
@@ -46,54 +47,132 @@ def analyze_items(
     model: Model, items: list[Item], threshold: float | None = None
 ) -> list[Result | Failure]:
     """Analyze each item, in order, through :meth:`Model.pipe_results`; a bad one becomes a
-    :class:`Failure` and the rest go on.
+    :class:`Failure` and the rest go on (:func:`analyze_chunks` with one chunk).
 
-    Articles are batched on their own (no packing), so each analysis is the one
-    :meth:`Model.analyze` gives. A result's ``seconds`` is its preparation (decoding, HTML
-    extraction) plus its share of the pipe's time.
+    Example:
+        >>> # outcomes = analyze_items(model, [Item("k", "a.txt", "They lie!")])
     """
-    out: dict[int, Result | Failure] = {}
-    ready: list[tuple[int, ArticleRecord, float]] = []
-    for n, item in enumerate(items):
-        t0 = time.perf_counter()
-        try:
-            record = prepare(item)
-        except Exception as exc:
-            out[n] = _failure(item, exc)
-            continue
-        ready.append((n, record, time.perf_counter() - t0))
-    for n, outcome in _analyze(model, items, ready, threshold):
-        out[n] = outcome
-    return [out[n] for n in range(len(items))]
+    return next(analyze_chunks(model, [items], threshold))
 
 
-def _analyze(
-    model: Model,
-    items: list[Item],
-    ready: list[tuple[int, ArticleRecord, float]],
-    threshold: float | None,
-) -> Iterator[tuple[int, Result | Failure]]:
-    """The outcome of each prepared article, by item index. An error the pipe raises (a
-    bug must not end a million-article run) fails the article it was working on, and the
-    pipe starts again after it."""
-    done = 0
-    while done < len(ready):
-        texts = (record.text for _, record, _ in ready[done:])
-        t0 = time.perf_counter()
+def analyze_chunks(
+    model: Model, chunks: Iterable[list[Item]], threshold: float | None = None
+) -> Iterator[list[Result | Failure]]:
+    """The outcomes of each chunk of items, in order, from one pipe over all of them.
+
+    One pipe rather than one a chunk: while the caller stores a chunk, the encoder threads
+    already run the next articles, and no pipe starts empty. Articles are batched on their
+    own (no packing), so each analysis is the one :meth:`Model.analyze` gives. A result's
+    ``seconds`` is its preparation (decoding, HTML extraction) plus its share of the pipe's
+    time. An error the pipe raises (a bug must not end a million-article run) fails the
+    article it was working on, and the pipe starts again after it; an error reading
+    ``chunks`` is raised once the articles read before it are done.
+
+    Example:
+        >>> # for outcomes in analyze_chunks(model, chunks): store(outcomes)
+    """
+    feed = _Feed(iter(chunks))
+    entries = feed.entries()
+    t0 = time.perf_counter()
+    while True:
+        texts = _texts(list(feed.inflight), entries, feed.inflight)
         try:
             for found in model.pipe_results(texts, threshold=threshold, pack_articles=False):
-                n, record, prepared = ready[done]
-                done += 1
                 t1 = time.perf_counter()
-                if isinstance(found, Exception):
-                    yield n, _failure(items[n], found)
-                else:
-                    yield n, Result(record, found, prepared + t1 - t0, items[n].location)
+                feed.answer(found, t1 - t0)
                 t0 = t1
+                yield from feed.finished()
+            break
         except Exception as exc:
-            n = ready[done][0]
-            done += 1
-            yield n, _failure(items[n], exc)
+            if not feed.inflight:
+                raise
+            feed.answer(exc, 0.0)
+            yield from feed.finished()
+    yield from feed.finished()
+    if feed.error is not None:
+        raise feed.error
+
+
+@dataclass
+class _Chunk:
+    """A chunk's outcomes so far; complete when every item is read and none is waiting."""
+
+    outcomes: list[Result | Failure | None]
+    waiting: int = 0
+    read: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A prepared article handed to the pipe, and where its outcome goes."""
+
+    chunk: _Chunk
+    n: int
+    item: Item
+    record: ArticleRecord
+    prepared: float
+
+
+@dataclass
+class _Feed:
+    """Reads chunks into the pipe and keeps what it has read but not yet got back."""
+
+    chunks: Iterator[list[Item]]
+    pending: deque[_Chunk] = field(default_factory=deque)
+    inflight: deque[_Entry] = field(default_factory=deque)
+    error: Exception | None = None
+
+    def entries(self) -> Iterator[_Entry]:
+        """Each item that prepares, in order; one that does not fails in its chunk."""
+        while True:
+            try:
+                items = next(self.chunks, None)
+            except Exception as exc:
+                # The input or the store, not an article: raised after the pipe drains.
+                self.error = exc
+                return
+            if items is None:
+                return
+            chunk = _Chunk([None] * len(items))
+            self.pending.append(chunk)
+            for n, item in enumerate(items):
+                t0 = time.perf_counter()
+                try:
+                    record = prepare(item)
+                except Exception as exc:
+                    chunk.outcomes[n] = _failure(item, exc)
+                    continue
+                chunk.waiting += 1
+                yield _Entry(chunk, n, item, record, time.perf_counter() - t0)
+            chunk.read = True
+
+    def answer(self, found: Analysis | Exception, seconds: float) -> None:
+        """The outcome of the oldest article in flight."""
+        e = self.inflight.popleft()
+        outcome: Result | Failure
+        if isinstance(found, Exception):
+            outcome = _failure(e.item, found)
+        else:
+            outcome = Result(e.record, found, e.prepared + seconds, e.item.location)
+        e.chunk.outcomes[e.n] = outcome
+        e.chunk.waiting -= 1
+
+    def finished(self) -> Iterator[list[Result | Failure]]:
+        """The complete chunks at the head of the line."""
+        while self.pending and self.pending[0].read and not self.pending[0].waiting:
+            outcomes = self.pending.popleft().outcomes
+            yield [o for o in outcomes if o is not None]
+
+
+def _texts(
+    again: list[_Entry], entries: Iterator[_Entry], inflight: deque[_Entry]
+) -> Iterator[str]:
+    """The pipe's input: articles read before a restart again, then new ones."""
+    for e in again:
+        yield e.record.text
+    for e in entries:
+        inflight.append(e)
+        yield e.record.text
 
 
 def _failure(item: Item, exc: Exception) -> Failure:
