@@ -15,7 +15,9 @@ fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), or
 ``--teacher-labels DIR`` to read that teacher's targets from ``DIR/foldk.npz`` (written by
 ``benchmarks/teacher_labels.py`` on any machine, so a GPU machine needs no teacher
 weights), ``--full`` to also fit on every article (``full/``, the teacher of a shipped
-student), ``--device cuda``.
+student), ``--device cuda``, ``--fit-only`` for a teacher (its checkpoint is all a student
+needs). ``--folds`` with no fold (and no ``--full``) only writes ``folds.json``: do that
+first when several processes fit folds of one ``--out`` at once.
 
 Resumable by fold: a fold whose ``fold{f}/done.json`` exists is skipped; a fold whose fit
 finished (``fold{f}/torch/train.json``) is exported and run again without refitting. A fit
@@ -201,6 +203,8 @@ def run_fold(
     timings["fit_s_recorded"] = meta.get("fit_seconds")
     timings["steps"] = meta["history"][-1]["step"] if meta["history"] else 0
     timings["windows"] = meta["windows"]
+    if args.fit_only:
+        return timings | {"export_s": 0.0, "oof_s": 0.0}
 
     started = time.perf_counter()
     encoder_name = DEFAULT_ENCODER_NAME if args.encoder is None else args.encoder.name
@@ -238,6 +242,9 @@ def main() -> None:
     parser.add_argument("--distill", type=float, default=0.5)
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads")
+    parser.add_argument(
+        "--fit-only", action="store_true", help="no export, no out-of-fold outputs (teachers)"
+    )
     args = parser.parse_args()
 
     from spinscope.train._setup import prepare_torch
