@@ -95,11 +95,10 @@ def analyze_chunks(
 
 @dataclass
 class _Chunk:
-    """A chunk's outcomes so far; complete when every item is read and none is waiting."""
+    """A chunk's outcomes so far; complete when none is waiting for the pipe."""
 
     outcomes: list[Result | Failure | None]
     waiting: int = 0
-    read: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,8 +132,10 @@ class _Feed:
                 return
             if items is None:
                 return
+            # The whole chunk is prepared before its first article goes in, so it is done
+            # as soon as its last answer comes, not when the next chunk is read.
             chunk = _Chunk([None] * len(items))
-            self.pending.append(chunk)
+            ready = []
             for n, item in enumerate(items):
                 t0 = time.perf_counter()
                 try:
@@ -142,9 +143,10 @@ class _Feed:
                 except Exception as exc:
                     chunk.outcomes[n] = _failure(item, exc)
                     continue
-                chunk.waiting += 1
-                yield _Entry(chunk, n, item, record, time.perf_counter() - t0)
-            chunk.read = True
+                ready.append(_Entry(chunk, n, item, record, time.perf_counter() - t0))
+            chunk.waiting = len(ready)
+            self.pending.append(chunk)
+            yield from ready
 
     def answer(self, found: Analysis | Exception, seconds: float) -> None:
         """The outcome of the oldest article in flight."""
@@ -159,7 +161,7 @@ class _Feed:
 
     def finished(self) -> Iterator[list[Result | Failure]]:
         """The complete chunks at the head of the line."""
-        while self.pending and self.pending[0].read and not self.pending[0].waiting:
+        while self.pending and not self.pending[0].waiting:
             outcomes = self.pending.popleft().outcomes
             yield [o for o in outcomes if o is not None]
 
