@@ -222,3 +222,22 @@ class _SlowModel(Model):
         for result in results:
             time.sleep(self._delay)
             yield result
+
+
+class BreakingModel(Model):
+    """``inner`` with a bug: raises an internal error on texts holding ``breaks``, once the
+    pipe reaches them; ``pipes`` counts the pipes opened."""
+
+    def __init__(self, inner: Model, breaks: str = "\x00never") -> None:
+        self.__dict__.update(inner.__dict__)
+        self.pipes = 0
+        self.breaks = breaks
+
+    def pipe_results(
+        self, texts: Iterable[str], *args: Any, **kwargs: Any
+    ) -> Iterator[Analysis | InputError]:
+        self.pipes += 1
+        for text in texts:
+            if self.breaks in text:
+                raise RuntimeError("boom")
+            yield from super().pipe_results([text], *args, **kwargs)

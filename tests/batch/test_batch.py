@@ -8,21 +8,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Executable, func, select
 
-from spinscope import Model
 from spinscope._batch import BatchOptions, Item, analyze_items, run_batch
 from spinscope._errors import InputError
-from spinscope._pipeline import Analysis
 from spinscope._store import Failure, Result, Store
 from spinscope._store._schema import analyses, articles, failures, runs
 from tests.conftest import ROOT
-from tests.fakes import FakeSpec, fake_model
+from tests.fakes import BreakingModel, FakeSpec, fake_model
 
 TEXTS = [
     "They are traitors and liars.",
@@ -115,24 +111,9 @@ def test_workers_analyze_through_the_pipe_exactly_as_analyze_does() -> None:
             assert (outcome.key, outcome.location, outcome.reason) == ("k4", "in:4", "is empty")
 
 
-class _Breaks(Model):
-    """Raises an internal error on the article holding "plan", once the pipe reaches it."""
-
-    def __init__(self, inner: Model) -> None:
-        self.__dict__.update(inner.__dict__)
-
-    def pipe_results(
-        self, texts: Iterable[str], *args: Any, **kwargs: Any
-    ) -> Iterator[Analysis | InputError]:
-        for text in texts:
-            if "plan" in text:
-                raise RuntimeError("boom")
-            yield from super().pipe_results([text], *args, **kwargs)
-
-
 def test_an_internal_error_fails_its_article_and_the_rest_go_on() -> None:
     items = [Item(f"k{i}", f"in:{i}", text) for i, text in enumerate(TEXTS)]
-    outcomes = analyze_items(_Breaks(fake_model()), items)
+    outcomes = analyze_items(BreakingModel(fake_model(), breaks="plan"), items)
     assert [type(o) for o in outcomes] == [Result, Failure, Result, Failure]
     failed = outcomes[1]
     assert isinstance(failed, Failure) and failed.reason == "internal error: RuntimeError: boom"

@@ -3,20 +3,17 @@ chunk, in chunk order, with bad articles and broken runs failing alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spinscope import Model
 from spinscope._batch import Item
 from spinscope._batch._work import analyze_chunks, analyze_items
-from spinscope._errors import InputError, StoreError
-from spinscope._pipeline import Analysis
+from spinscope._errors import StoreError
 from spinscope._store import Failure, Result
-from tests.fakes import fake_model
+from tests.fakes import BreakingModel, fake_model
 
 TEXTS = [
     "They are traitors and liars.",
@@ -25,24 +22,6 @@ TEXTS = [
     " ",  # empty: fails before the pipe, "is empty"
     "Quiet facts about the weather.",
 ]
-
-
-class _Counting(Model):
-    """Counts the pipes opened and raises an internal error on texts holding ``breaks``."""
-
-    def __init__(self, inner: Model, breaks: str = "\x00never") -> None:
-        self.__dict__.update(inner.__dict__)
-        self.pipes = 0
-        self.breaks = breaks
-
-    def pipe_results(
-        self, texts: Iterable[str], *args: Any, **kwargs: Any
-    ) -> Iterator[Analysis | InputError]:
-        self.pipes += 1
-        for text in texts:
-            if self.breaks in text:
-                raise RuntimeError("boom")
-            yield from super().pipe_results([text], *args, **kwargs)
 
 
 def _items(texts: list[str], start: int = 0) -> list[Item]:
@@ -63,7 +42,7 @@ def _summary(outcomes: list[Result | Failure]) -> list[tuple[str, str]]:
 
 
 def test_one_pipe_serves_every_chunk_with_the_outcomes_of_a_pipe_per_chunk() -> None:
-    model = _Counting(fake_model())
+    model = BreakingModel(fake_model())
     chunks = [_items(TEXTS[:2], 0), _items(TEXTS[2:], 2), [], _items(TEXTS, 10)]
     got = list(analyze_chunks(model, chunks, threshold=0.1))
     assert model.pipes == 1
@@ -84,7 +63,7 @@ def test_a_chunk_of_unreadable_items_comes_back_in_its_place() -> None:
 
 
 def test_a_broken_run_fails_its_article_and_the_pipe_starts_again() -> None:
-    model = _Counting(fake_model(), breaks="plan")
+    model = BreakingModel(fake_model(), breaks="plan")
     chunks = [_items(TEXTS[:2], 0), _items(TEXTS[:3], 2)]
     got = list(analyze_chunks(model, chunks))
     assert [[type(o) for o in c] for c in got] == [[Result, Failure], [Result, Failure, Result]]
@@ -118,9 +97,9 @@ def test_any_chunking_gives_each_article_the_outcome_it_gets_alone(
     for texts in chunk_texts:
         chunks.append([Item(f"k{n + i}", f"in:{n + i}", t) for i, t in enumerate(texts)])
         n += len(texts)
-    got = list(analyze_chunks(_Counting(fake_model(), breaks), chunks))
+    got = list(analyze_chunks(BreakingModel(fake_model(), breaks), chunks))
     alone = [
-        [_summary(analyze_items(_Counting(fake_model(), breaks), [item]))[0] for item in chunk]
+        [_summary(analyze_items(BreakingModel(fake_model(), breaks), [item]))[0] for item in chunk]
         for chunk in chunks
     ]
     assert [_summary(c) for c in got] == alone

@@ -1,10 +1,10 @@
 """The local engine: the model in this process, or in a pool of worker processes.
 
 Workers get chunks of articles and send back results; this process reads the inputs and
-writes the store, so a worker never touches the database. With one worker the model runs
-in this process, as one pipe over every chunk, so the encoder keeps working while a chunk
-is stored. At most two chunks per worker
-are in flight, which keeps memory flat however long the input is.
+writes the store, so a worker never touches the database. At most two chunks per worker
+are in flight, which keeps memory flat however long the input is. With one worker the
+model runs in this process, as one pipe over every chunk, so the encoder keeps working
+while a chunk is stored.
 """
 
 from __future__ import annotations

@@ -72,11 +72,10 @@ def analyze_chunks(
         >>> # for outcomes in analyze_chunks(model, chunks): store(outcomes)
     """
     feed = _Feed(iter(chunks))
-    entries = feed.entries()
     t0 = time.perf_counter()
     while True:
-        texts = _texts(list(feed.inflight), entries, feed.inflight)
         try:
+            texts = feed.texts()
             for found in model.pipe_results(texts, threshold=threshold, pack_articles=False):
                 t1 = time.perf_counter()
                 feed.answer(found, t1 - t0)
@@ -120,6 +119,18 @@ class _Feed:
     pending: deque[_Chunk] = field(default_factory=deque)
     inflight: deque[_Entry] = field(default_factory=deque)
     error: Exception | None = None
+    _entries: Iterator[_Entry] | None = None
+
+    def texts(self) -> Iterator[str]:
+        """A pipe's input: the articles a broken pipe read but did not answer, then new
+        ones, each kept in flight until :meth:`answer`."""
+        if self._entries is None:
+            self._entries = self.entries()
+        again = list(self.inflight)
+        yield from (e.record.text for e in again)
+        for e in self._entries:
+            self.inflight.append(e)
+            yield e.record.text
 
     def entries(self) -> Iterator[_Entry]:
         """Each item that prepares, in order; one that does not fails in its chunk."""
@@ -164,17 +175,6 @@ class _Feed:
         while self.pending and not self.pending[0].waiting:
             outcomes = self.pending.popleft().outcomes
             yield [o for o in outcomes if o is not None]
-
-
-def _texts(
-    again: list[_Entry], entries: Iterator[_Entry], inflight: deque[_Entry]
-) -> Iterator[str]:
-    """The pipe's input: articles read before a restart again, then new ones."""
-    for e in again:
-        yield e.record.text
-    for e in entries:
-        inflight.append(e)
-        yield e.record.text
 
 
 def _failure(item: Item, exc: Exception) -> Failure:
