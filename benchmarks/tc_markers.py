@@ -112,7 +112,7 @@ def _batches(examples: list[Example], size: int, seed: int) -> list[list[Example
     return batches
 
 
-def _tensors(batch: list[Example]) -> dict[str, Any]:
+def _tensors(batch: list[Example], device: str = "cpu") -> dict[str, Any]:
     import torch
 
     width = max(len(e.ids) for e in batch)
@@ -128,7 +128,8 @@ def _tensors(batch: list[Example]) -> dict[str, Any]:
         mask[r, :n] = 1
         span[r, e.span[0] : max(e.span[1], e.span[0] + 1)] = 1.0
         marker[r] = e.span[0] - 1
-    return {"ids": ids, "seg": seg, "mask": mask, "span": span, "marker": marker}
+    found = {"ids": ids, "seg": seg, "mask": mask, "span": span, "marker": marker}
+    return {name: t.to(device) for name, t in found.items()}
 
 
 def make_net(encoder: Path, layers: int | None, freeze_embeddings: bool) -> Any:
@@ -166,7 +167,7 @@ def fit(train: list[Example], args: argparse.Namespace) -> tuple[Any, int]:
 
     epochs, max_steps, seed = args.epochs, args.max_steps, args.seed
     torch.manual_seed(seed)
-    net = make_net(args.encoder, args.layers, args.freeze_embeddings)
+    net = make_net(args.encoder, args.layers, args.freeze_embeddings).to(args.device)
     index = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
     trained = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
     head = [p for n, p in trained if n.startswith("out.")]
@@ -182,8 +183,8 @@ def fit(train: list[Example], args: argparse.Namespace) -> tuple[Any, int]:
     net.train()
     started = time.perf_counter()
     for step, batch in enumerate(plan):
-        gold = torch.tensor([index[e.label.technique or ""] for e in batch])
-        loss: Any = torch.nn.functional.cross_entropy(net(_tensors(batch)), gold)
+        gold = torch.tensor([index[e.label.technique or ""] for e in batch]).to(args.device)
+        loss: Any = torch.nn.functional.cross_entropy(net(_tensors(batch, args.device)), gold)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -195,7 +196,7 @@ def fit(train: list[Example], args: argparse.Namespace) -> tuple[Any, int]:
     return net, len(plan)
 
 
-def predict(net: Any, examples: list[Example]) -> npt.NDArray[np.float32]:
+def predict(net: Any, examples: list[Example], device: str) -> npt.NDArray[np.float32]:
     """Technique probabilities of ``examples``, one row each, in their order."""
     import torch
 
@@ -205,8 +206,8 @@ def predict(net: Any, examples: list[Example]) -> npt.NDArray[np.float32]:
     with torch.no_grad():
         for i in range(0, len(order), 64):
             rows = order[i : i + 64]
-            probs = torch.softmax(net(_tensors([examples[r] for r in rows])), -1)
-            out[rows] = probs.numpy()
+            probs = torch.softmax(net(_tensors([examples[r] for r in rows], device)), -1)
+            out[rows] = probs.cpu().numpy()
     return out
 
 
@@ -230,7 +231,7 @@ def export_int8(net: Any, folder: Path) -> Path:
         def forward(self, *feeds: Any) -> Any:
             return torch.softmax(self.net(dict(zip(FEEDS, feeds, strict=True))), -1)
 
-    net.eval()
+    net.cpu().eval()
     if hasattr(net.encoder, "set_attn_implementation"):
         net.encoder.set_attn_implementation("eager")
     folder.mkdir(parents=True, exist_ok=True)
@@ -298,7 +299,7 @@ def run_fold(
     started = time.perf_counter()
     net, steps = fit(train, args)
     arrays: dict[str, Any] = {
-        "probs": predict(net, test),
+        "probs": predict(net, test, args.device),
         "article": np.array([e.label.article_id for e in test]),
         "start": np.array([e.label.start for e in test]),
         "end": np.array([e.label.end for e in test]),
@@ -340,11 +341,17 @@ def stacker_rows(
         block = stacker_inputs(ArticleIndex.build(corpus.articles[art]), spans, probs[rows])
         parts.update({i: block[r] for r, i in enumerate(rows)})
     x = np.stack([parts[i] for i in range(len(test))])
-    y = np.array([TECHNIQUE_NAMES.index(e.label.technique or "") for e in test], dtype=np.int64)
+    y = np.array([_index(e.label) for e in test], dtype=np.int64)
     return x, y
 
 
-def report(corpus: Corpus, examples: list[Example], folds: dict[str, int], out: Path) -> None:
+def report(
+    corpus: Corpus,
+    examples: list[Example],
+    folds: dict[str, int],
+    out: Path,
+    combine: Path | None = None,
+) -> None:
     """TC micro-F1 per fold and pooled, per technique: the network alone, and with the
     technique stacker refitted on the other folds' out-of-fold probabilities (nested); for
     the torch network and, where every fold has it, its int8 export."""
@@ -354,10 +361,12 @@ def report(corpus: Corpus, examples: list[Example], folds: dict[str, int], out: 
         return
     tests = {k: [e for e in examples if folds[e.label.article_id] == k] for k in saved}
     kinds = [kind for kind in ("fp32", "int8") if all(kind in v for v in saved.values())]
+    head = None if combine is None else head_rows(combine, tests)
     pooled: dict[str, tuple[list[Label], list[Label]]] = {}
     per_fold: dict[str, list[float]] = defaultdict(list)
     for kind in kinds:
-        for name, probs in _stacked(corpus, tests, {k: v[kind] for k, v in saved.items()}):
+        kind_probs = {k: v[kind] for k, v in saved.items()}
+        for name, probs in _stacked(corpus, tests, kind_probs, head):
             gold, pred = pooled.setdefault(f"{name} {kind}", ([], []))
             for k, test in tests.items():
                 fold_gold, fold_pred = [e.label for e in test], labels_from(test, probs[k])
@@ -379,21 +388,56 @@ def report(corpus: Corpus, examples: list[Example], folds: dict[str, int], out: 
         print("  ".join(row))
 
 
+def head_rows(path: Path, tests: dict[int, list[Example]]) -> dict[int, npt.NDArray[np.float32]]:
+    """The span head's out-of-fold stacker inputs (``ROWS_FILE`` of a cross-validation
+    folder), one row for each example, matched by article, span and gold technique."""
+    with np.load(path) as data:
+        x, y = data["x"], data["y"].tolist()
+        columns = (data["article"].tolist(), data["start"].tolist(), data["end"].tolist(), y)
+        keys = zip(*columns, strict=True)
+        where: dict[tuple[str, int, int, int], list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            where[key].append(i)
+    out = {}
+    for k, test in tests.items():
+        picked = []
+        for e in test:
+            lb = e.label
+            picked.append(where[(lb.article_id, lb.start, lb.end, _index(lb))].pop())
+        out[k] = x[picked]
+    return out
+
+
+def _index(label: Label) -> int:
+    return TECHNIQUE_NAMES.index(label.technique or "")
+
+
 def _stacked(
-    corpus: Corpus, tests: dict[int, list[Example]], probs: dict[int, npt.NDArray[np.float32]]
+    corpus: Corpus,
+    tests: dict[int, list[Example]],
+    probs: dict[int, npt.NDArray[np.float32]],
+    head: dict[int, npt.NDArray[np.float32]] | None,
 ) -> list[tuple[str, dict[int, npt.NDArray[np.float32]]]]:
-    """The probabilities alone, and through a stacker fitted on the other folds' rows."""
+    """The probabilities alone, through a stacker fitted on the other folds' rows, and
+    (given the span head's out-of-fold rows) through one that reads both networks."""
     from spinscope.train._stacker import fit_stacker
 
     if len(tests) < 2:
         return [("alone", probs)]
     rows = {k: stacker_rows(corpus, tests[k], probs[k]) for k in tests}
-    stacked = {}
-    for k in tests:
-        x = np.concatenate([rows[j][0] for j in rows if j != k])
-        y = np.concatenate([rows[j][1] for j in rows if j != k])
-        stacked[k] = fit_stacker(x, y, len(TECHNIQUE_NAMES)).probs(rows[k][0])
-    return [("alone", probs), ("stacked", stacked)]
+    variants = {"stacked": {k: r[0] for k, r in rows.items()}}
+    if head is not None:
+        n = len(TECHNIQUE_NAMES)
+        variants["combined"] = {k: np.hstack([r[0][:, :n], head[k]]) for k, r in rows.items()}
+    found = [("alone", probs)]
+    for name, xs in variants.items():
+        fitted = {}
+        for k in tests:
+            x = np.concatenate([xs[j] for j in xs if j != k])
+            y = np.concatenate([rows[j][1] for j in rows if j != k])
+            fitted[k] = fit_stacker(x, y, len(TECHNIQUE_NAMES)).probs(xs[k])
+        found.append((name, fitted))
+    return found
 
 
 def main() -> None:
@@ -406,9 +450,13 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=96)
     parser.add_argument("--max-steps", type=int, default=0, help="stop each fit early (smoke)")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--layers", type=int, default=None, help="keep the first N layers")
     parser.add_argument("--freeze-embeddings", action="store_true")
     parser.add_argument("--onnx", action="store_true", help="also score the int8 ONNX export")
+    parser.add_argument(
+        "--combine", type=Path, help="a CV folder's stacker_rows.npz: stack with the span head"
+    )
     args = parser.parse_args()
 
     from spinscope.train._setup import encoder_dir, prepare_torch
@@ -425,7 +473,7 @@ def main() -> None:
     print(f"{len(examples)} spans; settings {vars(args)}", flush=True)
     for k in args.folds:
         run_fold(args, examples, folds, k)
-    report(corpus, examples, folds, args.out)
+    report(corpus, examples, folds, args.out, args.combine)
 
 
 if __name__ == "__main__":

@@ -16,4 +16,7 @@ echo "[$(( $(date +%s) - T0 )) s] assembled"
 (cd "$W/student/full" && tar czf "$W/model.tgz" --exclude=torch --exclude='*.fp32.onnx' \
   --exclude=tagger.int8.onnx --exclude=done.json .)
 split -b 15M "$W/model.tgz" "$OUT/model.tgz.part-"; cp "$W/student/log.md" "$OUT/folds-log.md"
+# The span head's out-of-fold stacker rows (about 1 MB): other classifiers' out-of-fold
+# probabilities stack beside them here later (benchmarks/tc_markers.py --combine).
+cp "$W/student/stacker_rows.npz" "$OUT/"
 ls -la "$OUT"

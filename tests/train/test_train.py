@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -77,8 +78,6 @@ def test_training_errors_are_clear(tmp_path: Path, tiny_corpus: Path) -> None:
 def cv_folder(trained: Path, tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two folds over the tiny corpus. Each fold is the smoke network itself, which saw
     every article; cross-validation needs folds fitted apart, but the code path is the same."""
-    import json
-
     from spinscope._semeval import cv_folds
 
     folder = tmp_path_factory.mktemp("cv")
@@ -116,6 +115,7 @@ def test_cv_training_tunes_decoding_on_the_folds(
         assert 0.2 <= fold.span_threshold <= 0.6 and fold.validation == {}
         assert fold.keep_threshold > 0  # the filter decides which candidates stay
     corpus = Corpus.load(tiny_corpus)
+    _check_saved_rows(cv_folder, corpus, model.config.techniques)
     aid = sorted(corpus.articles)[0]
     spans = [(lb.start, lb.end) for lb in corpus.labels if lb.article_id == aid]
     stacked = model.technique_probs(corpus.articles[aid], spans)
@@ -124,6 +124,23 @@ def test_cv_training_tunes_decoding_on_the_folds(
     card = (out / "MODEL_CARD.md").read_text()
     assert "Cross-validated figures" in card and "2-fold cross-validation" in card
     assert f"--cv {cv_folder}" in card
+
+
+def _check_saved_rows(cv_folder: Path, corpus: Corpus, techniques: tuple[str, ...]) -> None:
+    """The out-of-fold stacker rows kept beside the folds: one a gold span technique, each
+    from the fold that holds its article, its gold technique in ``y``."""
+    from spinscope.train._stacker import ROWS_FILE
+
+    folds = json.loads((cv_folder / "folds.json").read_text())
+    with np.load(cv_folder / ROWS_FILE) as rows:
+        x, y, fold = rows["x"], rows["y"], rows["fold"]
+        columns = (rows["article"].tolist(), rows["start"].tolist(), rows["end"].tolist())
+        found = list(zip(*columns, strict=True))
+    assert x.shape[0] == len(y) == len(fold) == len(found) == len(corpus.labels)
+    assert all(folds[a] == f for (a, _, _), f in zip(found, fold.tolist(), strict=True))
+    gold = sorted((lb.article_id, lb.start, lb.end, lb.technique) for lb in corpus.labels)
+    saved = [(a, s, e, techniques[t]) for (a, s, e), t in zip(found, y.tolist(), strict=True)]
+    assert sorted(saved) == gold
 
 
 def test_distilled_training_learns_from_a_teacher_checkpoint(

@@ -29,31 +29,57 @@ so weighted it keeps them (0.45) and most of the gain (accuracy 0.622 -> 0.643, 
 0.646 unweighted)."""
 
 Rows = tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]
+ROWS_FILE = "stacker_rows.npz"
+"""Where :func:`cv_stackers` keeps the out-of-fold rows in a cross-validation folder, so
+another classifier's out-of-fold probabilities can be stacked beside the span head's
+later without the fold networks (``benchmarks/tc_markers.py --combine``)."""
+Key = tuple[str, int, int]
+"""A row's gold span: article id, start, end."""
 
 
-def stacker_rows(model: Model, corpus: Corpus) -> Rows:
+def stacker_rows(model: Model, corpus: Corpus) -> tuple[Rows, list[Key]]:
     """Stacker inputs and technique indices of every gold span of ``corpus``, classified
-    by ``model``'s span head alone; a span with k gold techniques gives k rows.
+    by ``model``'s span head alone, and each row's span; a span with k gold techniques
+    gives k rows.
 
     Example:
-        >>> # x, y = stacker_rows(Model.load(fold_dir), held_out_corpus)
+        >>> # (x, y), keys = stacker_rows(Model.load(fold_dir), held_out_corpus)
     """
     techniques = list(model.config.techniques)
     by_article: dict[str, list[tuple[int, int, str]]] = {}
     for lb in corpus.labels:
         if lb.technique in techniques:
             by_article.setdefault(lb.article_id, []).append((lb.start, lb.end, lb.technique))
-    xs, ys = [], []
+    xs, ys, keys = [], [], []
     for aid, labels in sorted(by_article.items()):
         text = corpus.articles[aid]
         spans = [(s, e) for s, e, _ in labels]
         probs = model.technique_probs(text, spans, stacked=False)
         xs.append(stacker_inputs(ArticleIndex.build(text), spans, probs))
         ys.append(np.asarray([techniques.index(t) for _, _, t in labels], dtype=np.int64))
+        keys += [(aid, s, e) for s, e in spans]
     n_inputs = len(techniques) + model.config.n_features + N_GIVEN
     if not xs:
-        return np.zeros((0, n_inputs), dtype=np.float32), np.zeros(0, dtype=np.int64)
-    return np.concatenate(xs), np.concatenate(ys)
+        return (np.zeros((0, n_inputs), dtype=np.float32), np.zeros(0, dtype=np.int64)), []
+    return (np.concatenate(xs), np.concatenate(ys)), keys
+
+
+def save_rows(path: Path, rows: Sequence[Rows], keys: Sequence[list[Key]]) -> None:
+    """Write every fold's out-of-fold rows (inputs, techniques, fold, span) to ``path``.
+
+    Example:
+        >>> # save_rows(cv_dir / ROWS_FILE, rows, keys)
+    """
+    flat = [key for fold_keys in keys for key in fold_keys]
+    np.savez_compressed(
+        path,
+        x=np.concatenate([r[0] for r in rows]),
+        y=np.concatenate([r[1] for r in rows]),
+        fold=np.concatenate([np.full(len(r[1]), k, dtype=np.int64) for k, r in enumerate(rows)]),
+        article=np.asarray([a for a, _, _ in flat], dtype=str),
+        start=np.asarray([s for _, s, _ in flat], dtype=np.int64),
+        end=np.asarray([e for _, _, e in flat], dtype=np.int64),
+    )
 
 
 def fit_stacker(
@@ -88,21 +114,29 @@ def cv_stackers(
     dirs: Sequence[Path],
     progress: Callable[[str], None] | None = None,
 ) -> tuple[TechniqueStacker, int]:
-    """Save into each fold directory a stacker fitted on the other folds' out-of-fold rows;
-    return the one fitted on all rows (for the model trained on every article) and how
-    many rows that is.
+    """Save into each fold directory a stacker fitted on the other folds' out-of-fold rows,
+    and the rows themselves into the folders' parent (:data:`ROWS_FILE`); return the
+    stacker fitted on all rows (for the model trained on every article) and how many rows
+    that is.
 
     Example:
         >>> # stacker, rows = cv_stackers(corpus, folds, dirs); stacker.save(out)
     """
     rows: list[Rows] = []
+    keys: list[list[Key]] = []
     n_techniques = 0
     for k, fold_dir in enumerate(dirs):
         model = Model.load(fold_dir)
         n_techniques = len(model.config.techniques)
-        rows.append(stacker_rows(model, corpus.subset(a for a, f in folds.items() if f == k)))
+        fold_rows, fold_keys = stacker_rows(
+            model, corpus.subset(a for a, f in folds.items() if f == k)
+        )
+        rows.append(fold_rows)
+        keys.append(fold_keys)
         if progress:
-            progress(f"fold {k}: {len(rows[-1][1])} out-of-fold rows for the stacker")
+            progress(f"fold {k}: {len(fold_rows[1])} out-of-fold rows for the stacker")
+    if dirs:
+        save_rows(dirs[0].parent / ROWS_FILE, rows, keys)
     for k, fold_dir in enumerate(dirs):
         x = np.concatenate([r[0] for j, r in enumerate(rows) if j != k])
         y = np.concatenate([r[1] for j, r in enumerate(rows) if j != k])
