@@ -239,9 +239,9 @@ def export_int8(net: Any, folder: Path) -> Path:
 
 def predict_onnx(path: Path, examples: list[Example]) -> npt.NDArray[np.float32]:
     """:func:`predict` with the exported network on onnxruntime (one batch an example)."""
-    import onnxruntime as ort
+    from spinscope._pipeline._session import open_session
 
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    session = open_session(path)
     out = np.zeros((len(examples), len(TECHNIQUE_NAMES)), dtype=np.float32)
     for i, e in enumerate(examples):
         t = _tensors([e])

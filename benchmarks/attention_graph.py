@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 
 from _common import PTC
+from spinscope._pipeline._session import open_session
 
 ROOT = Path(__file__).resolve().parents[1]
+OUTPUTS = ["probs", "hidden"]
 LAYER = "/tagger/encoder/encoder/layer.{}/attention/self/"
 CHAIN = [
     *("Reshape", "Reshape_1", "Reshape_2", "Transpose", "Transpose_1", "Transpose_2"),
@@ -90,7 +92,7 @@ def fuse_attention(model: Any, heads: int, mask: bool) -> int:
         )
         fused.update({p + s: None for s in CHAIN if s != "Reshape_3"})
         layer += 1
-    nodes = [fused.get(n.name, n) if n.name in fused else n for n in graph.node]
+    nodes = [fused.get(n.name, n) for n in graph.node]  # None: dropped
     cast = helper.make_node(
         "Cast", ["attention_mask"], ["key_padding_mask"], to=TensorProto.INT32, name="mask32"
     )
@@ -100,17 +102,6 @@ def fuse_attention(model: Any, heads: int, mask: bool) -> int:
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     _prune(model)
     return layer
-
-
-def _session(path: Path) -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(
-        str(path), options, ["CPUExecutionProvider"], disabled_optimizers=["SkipLayerNormFusion"]
-    )
 
 
 def windows(model_dir: Path, n: int) -> list[dict[str, Any]]:
@@ -129,11 +120,11 @@ def windows(model_dir: Path, n: int) -> list[dict[str, Any]]:
 def window_ms(session: Any, feed: dict[str, Any], runs: int = 60) -> float:
     """Median milliseconds of one run of ``feed``."""
     for _ in range(5):
-        session.run(None, feed)
+        session.run(OUTPUTS, feed)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        session.run(None, feed)
+        session.run(OUTPUTS, feed)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1e3
 
@@ -156,11 +147,13 @@ def main() -> None:
     shutil.copytree(args.model, args.out)
     onnx.save(model, str(args.out / "tagger.onnx"))
     print(f"{layers} layers fused; {args.out}")
-    before, after = _session(args.model / "tagger.onnx"), _session(args.out / "tagger.onnx")
+    before = open_session(args.model / "tagger.onnx")
+    after = open_session(args.out / "tagger.onnx")
     feeds = windows(args.model, 5)
     worst = [0.0, 0.0]
     for feed in feeds:
-        for i, (a, b) in enumerate(zip(before.run(None, feed), after.run(None, feed), strict=True)):
+        pairs = zip(before.run(OUTPUTS, feed), after.run(OUTPUTS, feed), strict=True)
+        for i, (a, b) in enumerate(pairs):
             worst[i] = max(worst[i], float(np.abs(a - b).max()))
     print(f"largest difference on 5 windows: probabilities {worst[0]:.4g}, states {worst[1]:.4g}")
     for r in range(args.rounds):

@@ -93,7 +93,7 @@ def _fold_probs(out: Path, k: int) -> dict[str, npt.NDArray[np.float32]]:
     return found
 
 
-def stacker_rows(
+def marker_rows(
     corpus: Corpus, test: list[Example], probs: npt.NDArray[np.float32]
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
     """The shipped technique stacker's inputs with these probabilities in place of the
@@ -193,7 +193,7 @@ def _stacked(
 
     if len(tests) < 2:
         return [("alone", probs)]
-    rows = {k: stacker_rows(corpus, tests[k], probs[k]) for k in tests}
+    rows = {k: marker_rows(corpus, tests[k], probs[k]) for k in tests}
     variants = {"stacked": {k: r[0] for k, r in rows.items()}}
     if head is not None:
         n = len(TECHNIQUE_NAMES)
