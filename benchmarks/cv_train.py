@@ -10,8 +10,9 @@ out-of-fold outputs of all 371 training articles.
     python benchmarks/cv_train.py --out /tmp/cv-smoke --folds 0 --max-steps 3   # smoke run
 
 Other recipes (each into its own ``--out``): ``--encoder DIR --layers N --lr X`` for another
-encoder (e.g. all-mpnet-base-v2 as a teacher), ``--teacher CVDIR --distill 0.5`` to distil
-fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), or
+encoder (e.g. all-mpnet-base-v2 as a teacher; ``--freeze 8 --bf16`` fits only its top 4
+layers, in bfloat16, which a CPU with AMX tiles can afford), ``--teacher CVDIR --distill
+0.5`` to distil fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), or
 ``--teacher-labels DIR`` to read that teacher's targets from ``DIR/foldk.npz`` (written by
 ``benchmarks/teacher_labels.py`` on any machine, so a GPU machine needs no teacher
 weights), ``--full`` to also fit on every article (``full/``, the teacher of a shipped
@@ -157,6 +158,10 @@ def recipe(args: argparse.Namespace) -> dict[str, Any]:
             settings[name] = getattr(args, name)
     if args.teacher is not None or args.teacher_labels is not None:
         settings["distill"] = args.distill
+    if args.freeze:
+        settings["freeze_layers"] = args.freeze
+    if args.bf16:
+        settings["bf16"] = True
     return settings
 
 
@@ -240,6 +245,10 @@ def main() -> None:
         "--teacher-labels", type=Path, help="folder of the teacher's targets (teacher_labels.py)"
     )
     parser.add_argument("--distill", type=float, default=0.5)
+    parser.add_argument(
+        "--freeze", type=int, default=0, help="keep the embeddings and the first N layers fixed"
+    )
+    parser.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (AMX)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads")
     parser.add_argument(

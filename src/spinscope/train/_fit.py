@@ -15,6 +15,7 @@ from tokenizers import Tokenizer
 from torch import nn
 from tqdm import tqdm
 
+from .._errors import TrainingError
 from .._pipeline import N_FEATURES, prepare_tokenizer
 from .._semeval import Corpus
 from .._techniques import TECHNIQUE_NAMES
@@ -44,6 +45,12 @@ class TrainConfig:
             ``.npz`` of its targets already computed (:func:`~._soft_targets.save_targets`), so
             a GPU fits the student without the teacher's weights.
         distill: Weight of the teacher's soft targets against the gold ones (0 to 1).
+        freeze_layers: Keep the embeddings and the first n encoder layers as loaded (0:
+            fine-tune everything); only the layers above them and the heads learn, so a
+            large encoder fits on a CPU at a fraction of the cost of full fine-tuning.
+        bf16: Compute in bfloat16 (torch autocast) on the CPU too. On a processor with AMX
+            tiles a training step of all-mpnet-base-v2 runs 2.2x faster than in fp32; on
+            one without them (AVX-512 BF16 only) bf16 measured slower, hence off by default.
     """
 
     encoder: str
@@ -59,6 +66,8 @@ class TrainConfig:
     validation_every: int = 5
     teacher: str = ""
     distill: float = 0.0
+    freeze_layers: int = 0
+    bf16: bool = False
 
 
 def seed_everything(seed: int) -> None:
@@ -68,11 +77,36 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def freeze_lower(tagger: Tagger, layers: int) -> None:
+    """Stop gradients into the embeddings and the first ``layers`` encoder layers.
+
+    Their parameters keep the loaded weights, and autograd keeps none of their activations
+    (their inputs need no gradient either), so a step costs their forward pass only.
+
+    Raises:
+        TrainingError: when the encoder has no ``encoder.layer`` stack to freeze, or fewer
+            layers than asked.
+
+    Example:
+        >>> # freeze_lower(tagger, 8)  # all-mpnet-base-v2: the top 4 of 12 layers learn
+    """
+    stack = getattr(getattr(tagger.encoder, "encoder", None), "layer", None)
+    embeddings = getattr(tagger.encoder, "embeddings", None)
+    if stack is None or embeddings is None or layers > len(stack):
+        raise TrainingError(f"cannot freeze {layers} layers of this encoder")
+    for module in [embeddings, *stack[:layers]]:
+        for param in module.parameters():
+            param.requires_grad_(False)
+
+
 def _optimizer(tagger: Tagger, head: SpanHead, config: TrainConfig) -> Any:
-    """AdamW: the encoder at ``lr``, the two heads at ``head_lr``."""
+    """AdamW: the encoder's trainable parameters at ``lr``, the two heads at ``head_lr``."""
     return torch.optim.AdamW(
         [
-            {"params": tagger.encoder.parameters(), "lr": config.lr},
+            {
+                "params": [p for p in tagger.encoder.parameters() if p.requires_grad],
+                "lr": config.lr,
+            },
             {
                 "params": list(tagger.bio.parameters()) + list(head.parameters()),
                 "lr": config.head_lr,
@@ -155,14 +189,14 @@ def train_steps(
     head.train()
     step, running = 0, 0.0
     history: list[dict[str, float]] = []
-    params = list(tagger.parameters()) + list(head.parameters())
+    params = [p for p in [*tagger.parameters(), *head.parameters()] if p.requires_grad]
     with tqdm(total=total, desc="training", unit="step") as bar:
         for epoch in range(config.epochs):
             for batch_idx in _epoch_batches(examples, config.batch_size, rng):
                 if step >= total:
                     break
                 b = make_batch([examples[i] for i in batch_idx], *special_ids).to(device)
-                with autocast(device):
+                with autocast(device, config.bf16):
                     loss = _loss(tagger, head, b, weights, config.distill)
                 optimizer.zero_grad()
                 loss.backward()
@@ -215,6 +249,8 @@ def fit(
     )
     encoder = load_encoder(Path(config.encoder), config.layers)
     tagger = Tagger(encoder).to(device)
+    if config.freeze_layers:
+        freeze_lower(tagger, config.freeze_layers)
     head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES)).to(device)
     special_ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
     history = train_steps(tagger, head, examples, config, special_ids, device)
