@@ -58,3 +58,11 @@ def test_freezing_more_layers_than_the_encoder_has_is_a_clear_error() -> None:
     trainable = [n for n, p in tagger.named_parameters() if p.requires_grad]
     assert "bio.weight" in trainable
     assert not [n for n in trainable if n.startswith(("encoder.embeddings.", "encoder.encoder."))]
+
+
+def test_the_card_says_when_layers_were_frozen_or_computed_in_bf16() -> None:
+    from spinscope.train._finalize import _card_fitting
+
+    assert _card_fitting({"seed": 13}) == ""
+    said = _card_fitting({"freeze_layers": 8, "bf16": True})
+    assert "first 8 layers kept as loaded" in said and "bfloat16" in said

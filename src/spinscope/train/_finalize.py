@@ -146,8 +146,19 @@ def _card_training(meta: dict[str, Any]) -> str:
 {finalize}
 Seed {tr["seed"]}; {tr["epochs"]} epochs, batch {tr["batch_size"]}, learning rate {tr["lr"]}
 (heads {tr["head_lr"]}), windows of {tr["window_size"]} tokens overlapping by
-{tr["window_overlap"]}. Fitting took {meta["fit_seconds"]:.0f} s on {meta["machine"]}.
+{tr["window_overlap"]}.{_card_fitting(tr)} Fitting took {meta["fit_seconds"]:.0f} s on \
+{meta["machine"]}.
 """
+
+
+def _card_fitting(tr: dict[str, Any]) -> str:
+    """What the card says of a partly frozen or bfloat16 fit (nothing for a plain one)."""
+    notes = []
+    if tr.get("freeze_layers"):
+        notes.append(f" The embeddings and the first {tr['freeze_layers']} layers kept as loaded.")
+    if tr.get("bf16"):
+        notes.append(" Computed in bfloat16.")
+    return "".join(notes)
 
 
 def _card_decoding(meta: dict[str, Any]) -> str:
