@@ -147,9 +147,12 @@ def fit_calibration(
     return float(w[0]), float(w[1])
 
 
-def tune_span(parts: Sequence[Part]) -> tuple[float, int, float, dict[str, float]]:
+def tune_span(
+    parts: Sequence[Part], thresholds: Sequence[float] = SPAN_THRESHOLDS
+) -> tuple[float, int, float, dict[str, float]]:
     """The span threshold, passage merge gap and (with a span filter) keep threshold with
-    the best pooled span identification F1.
+    the best pooled span identification F1; ``thresholds`` are the span thresholds tried
+    without a filter.
 
     Returns:
         ``(threshold, gap, keep, trace)``, the trace keyed ``"threshold/gap"`` (with a
@@ -160,7 +163,7 @@ def tune_span(parts: Sequence[Part]) -> tuple[float, int, float, dict[str, float
     grid = (
         [(t, k) for t in FILTER_SPAN_THRESHOLDS for k in KEEP_THRESHOLDS]
         if filtered
-        else [(t, 0.0) for t in SPAN_THRESHOLDS]
+        else [(t, 0.0) for t in thresholds]
     )
     trace = {}
     for t, keep in grid:
@@ -243,14 +246,17 @@ def tune_labels(
     return fields, trace
 
 
-def tune_decoding(parts: Sequence[Part]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Every decoding setting (:data:`DECODING_FIELDS`), tuned on the pooled parts.
+def tune_decoding(
+    parts: Sequence[Part], thresholds: Sequence[float] = SPAN_THRESHOLDS
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every decoding setting (:data:`DECODING_FIELDS`), tuned on the pooled parts
+    (``thresholds``: the span thresholds tried without a span filter).
 
     Example:
         >>> # fields, trace = tune_decoding([Part(model, validation_corpus)])
         >>> # model = model.with_config(replace(model.config, **fields))
     """
-    threshold, gap, keep, span_trace = tune_span(parts)
+    threshold, gap, keep, span_trace = tune_span(parts, thresholds)
     fields, trace = tune_labels(parts, threshold, keep)
     trace["span_threshold"] = span_trace
     spans = {"span_threshold": threshold, "si_merge_gap": gap, "keep_threshold": keep}
