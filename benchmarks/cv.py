@@ -26,8 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from _common import PTC
 from spinscope import Corpus, Model, ModelConfig
@@ -40,21 +42,29 @@ from spinscope.train._tuning import DECODING_FIELDS
 MEASURES = ("si_f1", "tc_micro_f1", "e2e_micro_f1", "e2e_macro_f1")
 
 
+def bare_fold(fold_dir: Path, corpus: Corpus, held_out: set[str]) -> None:
+    """Give a fold network its end-to-end head and take away any span filter and technique
+    stacker an earlier run left, so every candidate is kept and the span head alone
+    classifies."""
+    complete_fold(fold_dir, corpus, held_out)
+    (fold_dir / STACKER_FILE).unlink(missing_ok=True)
+    (fold_dir / FILTER_FILE).unlink(missing_ok=True)
+
+
+def with_decoding(model: Model, fields: Mapping[str, Any] | None = None) -> Model:
+    """``model`` decoded with ``fields`` (default: the shipped model's decoding settings)."""
+    if fields is None:
+        shipped = ModelConfig.load(default_model_path())
+        fields = {f: getattr(shipped, f) for f in DECODING_FIELDS}
+    return model.with_config(replace(model.config, **fields))
+
+
 def baseline(corpus: Corpus, cv: Path) -> CVReport:
     """Every fold decoded with the shipped model's decoding settings."""
-    shipped = ModelConfig.load(default_model_path())
     folds, dirs = load_cv_folder(cv)
     for k, fold_dir in enumerate(dirs):
-        complete_fold(fold_dir, corpus, {a for a, f in folds.items() if f == k})
-        (fold_dir / STACKER_FILE).unlink(missing_ok=True)
-        (fold_dir / FILTER_FILE).unlink(missing_ok=True)
-
-    def model_of(k: int) -> Model:
-        model = Model.load(dirs[k])
-        fields = {f: getattr(shipped, f) for f in DECODING_FIELDS}
-        return model.with_config(replace(model.config, **fields))
-
-    return cross_validate(corpus, folds, model_of)
+        bare_fold(fold_dir, corpus, {a for a, f in folds.items() if f == k})
+    return cross_validate(corpus, folds, lambda k: with_decoding(Model.load(dirs[k])))
 
 
 def side_by_side(base: CVReport, recipe: CVReport) -> str:

@@ -9,7 +9,8 @@ missing). Its network gets its end-to-end head (fitted on its training articles,
 ``spinscope train`` fits it) and is scored on the fold's held-out articles twice:
 
 - shipped decoding: the shipped model's decoding settings, every candidate kept, spans
-  classified by the span head alone (as ``cv.py``'s baseline);
+  classified by the span head alone (as ``cv.py``'s baseline; a span filter or stacker an
+  earlier ``cv.py`` run left in the fold is removed);
 - tuned in sample: decoding tuned on the held-out articles themselves, span thresholds
   0.2-0.6 (training's grid without a span filter starts at 0.3), an upper bound that
   overstates every network alike and gives each its own best threshold: networks differ
@@ -24,17 +25,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from _common import PTC
-from spinscope import Corpus, Model, ModelConfig
-from spinscope._pipeline import default_model_path
+from cv import bare_fold, with_decoding
+from spinscope import Corpus, Model
 from spinscope._semeval._cv import figures, predict_fold
-from spinscope.train._cv import complete_fold
 from spinscope.train._setup import prepare_torch
-from spinscope.train._tuning import DECODING_FIELDS, SPAN_THRESHOLDS, Part, tune_decoding
+from spinscope.train._tuning import SPAN_THRESHOLDS, Part, tune_decoding
 
 MEASURES = ("si_f1", "tc_micro_f1", "e2e_micro_f1", "e2e_macro_f1")
 THRESHOLDS = (0.2, 0.25, *SPAN_THRESHOLDS)
@@ -47,20 +46,12 @@ def score_fold(corpus: Corpus, cv: Path, fold: int) -> dict[str, dict[str, Any]]
     if not (fold_dir / "done.json").is_file():
         raise SystemExit(f"{fold_dir} is not finished (no done.json)")
     held_ids = {a for a, f in folds.items() if f == fold}
-    complete_fold(fold_dir, corpus, held_ids)
+    bare_fold(fold_dir, corpus, held_ids)
     held = corpus.subset(held_ids)
-    model = Model.load(fold_dir, tagger_file="tagger.onnx")
-    shipped = ModelConfig.load(default_model_path())
-    fields = {f: getattr(shipped, f) for f in DECODING_FIELDS}
-    out = {
-        "shipped decoding": figures(
-            held.labels, predict_fold(model.with_config(replace(model.config, **fields)), held)
-        )
-    }
+    model = Model.load(fold_dir)
+    out = {"shipped decoding": figures(held.labels, predict_fold(with_decoding(model), held))}
     tuned, _ = tune_decoding([Part(model, held)], THRESHOLDS)
-    out["tuned in sample"] = figures(
-        held.labels, predict_fold(model.with_config(replace(model.config, **tuned)), held)
-    )
+    out["tuned in sample"] = figures(held.labels, predict_fold(with_decoding(model, tuned), held))
     out["tuned in sample"]["fields"] = tuned
     return out
 
