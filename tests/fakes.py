@@ -26,7 +26,14 @@ from tokenizers.models import WordLevel
 
 from spinscope import Analysis, InputError, Model, ModelConfig, Settings
 from spinscope._batch import ModelSpec
-from spinscope._pipeline import TAGS, AttributionHead, Decoding, SpanFilter, TechniqueStacker
+from spinscope._pipeline import (
+    TAGS,
+    AttributionHead,
+    Decoding,
+    Forward,
+    SpanFilter,
+    TechniqueStacker,
+)
 
 Array = npt.NDArray[Any]
 
@@ -202,7 +209,10 @@ class _SlowModel(Model):
         self._delay = delay
 
     def analyze(
-        self, text: str, threshold: float | None = None, techniques: list[str] | None = None
+        self,
+        text: str | Forward,
+        threshold: float | None = None,
+        techniques: list[str] | None = None,
     ) -> Analysis:
         time.sleep(self._delay)
         return super().analyze(text, threshold, techniques)

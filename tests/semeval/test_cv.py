@@ -62,3 +62,15 @@ def test_a_cv_folder_needs_its_folds_and_fold_models(tmp_path: Path) -> None:
     (tmp_path / "fold1" / "config.json").write_text("{}")
     folds, dirs = load_cv_folder(tmp_path)
     assert folds == {"a": 0, "b": 1} and [d.name for d in dirs] == ["fold0", "fold1"]
+
+
+def test_kept_forward_passes_give_the_same_figures_without_the_encoder() -> None:
+    models = {0: fake_model(), 1: fake_model()}
+    folds = {"a": 0, "b": 1, "c": 1}
+    data = corpus()
+    forwards = {aid: models[folds[aid]].forward(text) for aid, text in data.articles.items()}
+    runs = [m._network.tagger.calls for m in models.values()]  # type: ignore[attr-defined]
+    kept = cross_validate(data, folds, models.__getitem__, forwards=forwards)
+    after = [m._network.tagger.calls for m in models.values()]  # type: ignore[attr-defined]
+    assert after == runs
+    assert kept.to_dict() == cross_validate(data, folds, models.__getitem__).to_dict()

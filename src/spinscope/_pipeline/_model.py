@@ -36,7 +36,14 @@ from ._choose import Candidate, Request, choose_techniques, make_request, text_e
 from ._config import ModelConfig
 from ._heads import Heads
 from ._loading import Network, load_network, model_folder
-from ._reading import Forward, forward, forward_candidates, forward_span_inputs, technique_probs
+from ._reading import (
+    Forward,
+    forward,
+    forward_attributions,
+    forward_candidates,
+    forward_span_inputs,
+    technique_probs,
+)
 from ._session import InferenceSession
 from ._span_filter import SpanFilter
 from ._stacker import TechniqueStacker
@@ -143,23 +150,37 @@ class Model:
     # -- analysis ---------------------------------------------------------------------
 
     def analyze(
-        self, text: str, threshold: float | None = None, techniques: list[str] | None = None
+        self,
+        text: str | Forward,
+        threshold: float | None = None,
+        techniques: list[str] | None = None,
     ) -> Analysis:
         """Analyze one article.
 
         Args:
-            text: The article's plain text; offsets refer to it unchanged.
+            text: The article's plain text; offsets refer to it unchanged. Or its
+                :class:`Forward` from this model's network (:meth:`forward`): its kept
+                states are decoded again, no inference; the same analysis as from the text
+                while windows run one at a time (``settings.batch_windows`` 1, the default).
             threshold: Minimum confidence; the model's tuned default when ``None``.
             techniques: Keep only these techniques (labels, parts or titles).
 
         Raises:
             InputError: for empty or whitespace-only text, a threshold outside [0, 1] or an
                 unknown technique.
+
+        Example:
+            >>> # model.analyze("They lie.").spans; model.analyze(model.forward(text)).spans
         """
-        error = text_error(text)
+        error = text_error(text if isinstance(text, str) else text.text)
         if error is not None:
             raise error
         request = make_request(self.config, threshold, techniques)
+        if isinstance(text, Forward):
+            net = self._network
+            found = forward_candidates(net, text, self.config.span_threshold)
+            said = forward_attributions(net, text)
+            return to_analysis(text.text, found, self.config, request, said, net.evidence)
         (result,) = self._analyses([text], request, self.settings.batch_windows, False)
         assert isinstance(result, Analysis)
         return result
@@ -264,10 +285,11 @@ class Model:
         return forward_span_inputs(self._network, forward, spans)
 
     def technique_probs(
-        self, text: str, spans: list[tuple[int, int]], stacked: bool = True
+        self, text: str | Forward, spans: list[tuple[int, int]], stacked: bool = True
     ) -> npt.NDArray[np.float32]:
         """Technique probabilities ``(len(spans), 14)`` for given character spans (the TC
-        task); ``stacked=False`` skips the technique stacker (the span head's own).
+        task); ``stacked=False`` skips the technique stacker (the span head's own). From a
+        :class:`Forward` its kept states are read again (no inference).
 
         Raises:
             InputError: for a span outside the text or covering no token.

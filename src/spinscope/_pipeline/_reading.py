@@ -24,6 +24,7 @@ from ._encoder import Piece, encode, plan_piece, plan_pieces
 from ._features import ArticleIndex
 from ._heads import span_inputs
 from ._loading import Network
+from ._roles import Attribution
 from ._stacker import stacker_inputs
 from ._text import split_pieces
 
@@ -95,6 +96,28 @@ def forward_span_inputs(
     return rows, network.heads.span_probs(rows)
 
 
+def _piece_of(network: Network, source: str | Forward, where: tuple[int, int]) -> Piece | None:
+    """The encoded piece of characters ``where`` (``None``: it holds no token): encoded
+    now from the text, or the one a :class:`Forward` kept (the same tokens and windows)."""
+    if isinstance(source, Forward):
+        start, end = where
+        return next((p for p in source.pieces if start <= p.encoded.offsets[0][0] < end), None)
+    plan = plan_piece(network.tokenizer, network.config, source, *where)
+    if plan is None:
+        return None
+    batch = network.settings.batch_windows
+    return encode(network.tagger, network.config, [plan], batch, pool=network.pool)[0]
+
+
+def forward_attributions(network: Network, fwd: Forward) -> list[Attribution] | None:
+    """The attribution head's findings from kept states, piece by piece as ``Model.analyze``
+    reads them (``None``: the model has no attribution head)."""
+    head = network.attribution_head
+    if head is None:
+        return None
+    return [found for piece in fwd.pieces for found in head.piece_attributions(fwd.text, piece)]
+
+
 def _check_spans(text: str, spans: Spans) -> None:
     for start, end in spans:
         if not 0 <= start < end <= len(text):
@@ -104,9 +127,11 @@ def _check_spans(text: str, spans: Spans) -> None:
 
 
 def technique_probs(
-    network: Network, text: str, spans: Spans, stacked: bool = True
+    network: Network, source: str | Forward, spans: Spans, stacked: bool = True
 ) -> npt.NDArray[np.float32]:
-    """Technique probabilities ``(len(spans), techniques)`` for given character spans.
+    """Technique probabilities ``(len(spans), techniques)`` for given character spans of
+    an article's text, or of a :class:`Forward` (its kept states are read again: no
+    inference, and the same probabilities when windows run one at a time).
 
     Each span is read in the piece that holds most of it, clipped to that piece. With
     ``stacked`` and a model that has a technique stacker, the span head's probabilities
@@ -119,6 +144,7 @@ def technique_probs(
     Example:
         >>> # technique_probs(network, "They lie.", [(5, 8)]).argmax(axis=1)
     """
+    text = source if isinstance(source, str) else source.text
     _check_spans(text, spans)
     net = network
     ranges = split_pieces(text, net.settings.piece_chars)
@@ -126,16 +152,14 @@ def technique_probs(
     for i, (start, end) in enumerate(spans):
         k = max(range(len(ranges)), key=lambda k: min(end, ranges[k][1]) - max(start, ranges[k][0]))
         todo[k].append((i, (max(start, ranges[k][0]), min(end, ranges[k][1]))))
-    index = ArticleIndex.build(text)
+    index = ArticleIndex.build(text) if isinstance(source, str) else source.index
     result = np.zeros((len(spans), len(net.config.techniques)), dtype=np.float32)
     for k, items in sorted(todo.items()):
-        plan = plan_piece(net.tokenizer, net.config, text, *ranges[k])
+        piece = _piece_of(net, source, ranges[k])
         for i, clipped in items:
-            if plan is None or not chars_to_token_span(plan.encoded.offsets, *clipped):
+            if piece is None or not chars_to_token_span(piece.encoded.offsets, *clipped):
                 raise InputError(f"span {list(spans[i])} covers no word of the text")
-        assert plan is not None
-        batch = net.settings.batch_windows
-        piece = encode(net.tagger, net.config, [plan], batch, pool=net.pool)[0]
+        assert piece is not None
         probs = net.heads.span_probs(span_inputs(index, piece, [sp for _, sp in items]))
         for (i, _), p in zip(items, probs, strict=True):
             result[i] = p

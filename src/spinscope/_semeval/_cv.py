@@ -17,7 +17,7 @@ from typing import Any
 
 from .._errors import InputError
 from .._ingest import load_json
-from .._pipeline import Model
+from .._pipeline import Forward, Model
 from .._techniques import TECHNIQUE_NAMES, get_technique
 from ._corpus import Corpus, Label
 from ._evaluate import classify_labels, predict_labels
@@ -93,10 +93,15 @@ def _rounded(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def predict_fold(model: Model, corpus: Corpus) -> Predictions:
-    """One fold model's predictions on its held-out articles (gold spans for TC)."""
-    si, e2e = predict_labels(model, corpus.articles)
-    return Predictions(si, classify_labels(model, corpus.articles, corpus.labels), e2e)
+def predict_fold(
+    model: Model, corpus: Corpus, forwards: Mapping[str, Forward] | None = None
+) -> Predictions:
+    """One fold model's predictions on its held-out articles (gold spans for TC); an
+    article with a kept forward pass in ``forwards`` is read from it, without inference."""
+    kept = forwards or {}
+    sources = {aid: kept.get(aid, text) for aid, text in corpus.articles.items()}
+    si, e2e = predict_labels(model, sources)
+    return Predictions(si, classify_labels(model, sources, corpus.labels), e2e)
 
 
 def cross_validate(
@@ -104,8 +109,11 @@ def cross_validate(
     folds: Mapping[str, int],
     model_of: Callable[[int], Model],
     progress: Callable[[int], None] | None = None,
+    forwards: Mapping[str, Forward] | None = None,
 ) -> CVReport:
     """Score every fold's model on its held-out articles; pool the predictions too.
+    ``forwards`` may hold articles' forward passes, each made by its own fold's network
+    (``Model.forward``), so that the encoder does not run again for them.
 
     Raises:
         InputError: when an article of the corpus has no fold.
@@ -116,7 +124,7 @@ def cross_validate(
     per_fold, pooled = [], Predictions([], [], [])
     for k in sorted(set(folds.values())):
         held = corpus.subset(a for a in corpus.articles if folds[a] == k)
-        found = predict_fold(model_of(k), held)
+        found = predict_fold(model_of(k), held, forwards)
         per_fold.append(figures(held.labels, found))
         pooled.si.extend(found.si)
         pooled.tc.extend(found.tc)

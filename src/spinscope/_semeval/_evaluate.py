@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import InputError
-from .._pipeline import Model
+from .._pipeline import Forward, Model
 from .._techniques import TECHNIQUE_NAMES, get_technique
 from ._corpus import Corpus, Label
 from ._scorer import SpanScore, TechniqueScores, score_e2e, score_si, score_tc
@@ -47,11 +47,12 @@ def most_frequent_technique(labels: Iterable[Label]) -> str:
 
 def predict_labels(
     model: Model,
-    articles: Mapping[str, str],
+    articles: Mapping[str, str | Forward],
     threshold: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[list[Label], list[Label]]:
-    """The model's span identification and end-to-end predictions for every article.
+    """The model's span identification and end-to-end predictions for every article (its
+    text, or its kept :class:`Forward` from ``model``'s network, read without inference).
 
     Span identification takes the analysis's passages (every decoded span, nearby ones
     joined); end to end takes the spans with techniques at the confidence ``threshold``.
@@ -72,9 +73,10 @@ def predict_labels(
 
 
 def classify_labels(
-    model: Model, articles: Mapping[str, str], spans: Sequence[Label]
+    model: Model, articles: Mapping[str, str | Forward], spans: Sequence[Label]
 ) -> list[Label]:
-    """Fill in the technique of every span (the TC task), keeping input order.
+    """Fill in the technique of every span (the TC task), keeping input order; an article
+    is given as its text or its kept :class:`Forward`, as for :func:`predict_labels`.
 
     Where the same span is listed k times, its k most probable techniques are given, so a
     span with several gold techniques can get them all.

@@ -122,7 +122,9 @@ def cv_decoding(corpus: Corpus, cv_dir: Path, progress: Progress | None = None) 
         save_fold_decoding(fold_dir, fields_k)
         if progress:
             progress(f"fold {k}: decoding tuned on the other folds: {fields_k}")
-    stacker, rows = cv_stackers(corpus, folds, dirs, progress)
-    report = cross_validate(corpus, folds, lambda k: Model.load(dirs[k]))
+    # Every later pass reads the kept forward passes: the encoder ran once per article.
+    kept = {aid: fwd for part in parts.values() for aid, fwd in part.forwards.items()}
+    stacker, rows = cv_stackers(corpus, folds, dirs, progress, kept)
+    report = cross_validate(corpus, folds, lambda k: Model.load(dirs[k]), forwards=kept)
     fields, trace = tune_decoding(list(parts.values()))
     return CVTuning(fields, trace, report, stacker, rows, span_filter, filter_rows)

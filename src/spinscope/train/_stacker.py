@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from .._pipeline import N_GIVEN, ArticleIndex, Model, TechniqueStacker, stacker_inputs
+from .._pipeline import N_GIVEN, ArticleIndex, Forward, Model, TechniqueStacker, stacker_inputs
 from .._semeval import Corpus
 
 STACKER_C = 0.1
@@ -37,10 +37,13 @@ Key = tuple[str, int, int]
 """A row's gold span: article id, start, end."""
 
 
-def stacker_rows(model: Model, corpus: Corpus) -> tuple[Rows, list[Key]]:
+def stacker_rows(
+    model: Model, corpus: Corpus, forwards: Mapping[str, Forward] | None = None
+) -> tuple[Rows, list[Key]]:
     """Stacker inputs and technique indices of every gold span of ``corpus``, classified
     by ``model``'s span head alone, and each row's span; a span with k gold techniques
-    gives k rows.
+    gives k rows. An article with a forward pass in ``forwards`` (made by ``model``'s
+    network) is read from it, without inference.
 
     Example:
         >>> # (x, y), keys = stacker_rows(Model.load(fold_dir), held_out_corpus)
@@ -54,7 +57,7 @@ def stacker_rows(model: Model, corpus: Corpus) -> tuple[Rows, list[Key]]:
     for aid, labels in sorted(by_article.items()):
         text = corpus.articles[aid]
         spans = [(s, e) for s, e, _ in labels]
-        probs = model.technique_probs(text, spans, stacked=False)
+        probs = model.technique_probs((forwards or {}).get(aid, text), spans, stacked=False)
         xs.append(stacker_inputs(ArticleIndex.build(text), spans, probs))
         ys.append(np.asarray([techniques.index(t) for _, _, t in labels], dtype=np.int64))
         keys += [(aid, s, e) for s, e in spans]
@@ -113,11 +116,12 @@ def cv_stackers(
     folds: Mapping[str, int],
     dirs: Sequence[Path],
     progress: Callable[[str], None] | None = None,
+    forwards: Mapping[str, Forward] | None = None,
 ) -> tuple[TechniqueStacker, int]:
     """Save into each fold directory a stacker fitted on the other folds' out-of-fold rows,
     and the rows themselves into the folders' parent (:data:`ROWS_FILE`); return the
     stacker fitted on all rows (for the model trained on every article) and how many rows
-    that is.
+    that is. ``forwards``: kept forward passes, each by its own fold's network.
 
     Example:
         >>> # stacker, rows = cv_stackers(corpus, folds, dirs); stacker.save(out)
@@ -129,7 +133,7 @@ def cv_stackers(
         model = Model.load(fold_dir)
         n_techniques = len(model.config.techniques)
         fold_rows, fold_keys = stacker_rows(
-            model, corpus.subset(a for a, f in folds.items() if f == k)
+            model, corpus.subset(a for a, f in folds.items() if f == k), forwards
         )
         rows.append(fold_rows)
         keys.append(fold_keys)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -72,6 +72,11 @@ class Part:
         part.model = model
         part._candidates, part._scores = {}, {}
         return part
+
+    @property
+    def forwards(self) -> Mapping[str, Forward]:
+        """Each held-out article's kept forward pass, by article id."""
+        return self._forwards
 
     def article_index(self, aid: str) -> ArticleIndex:
         """The article-wide counts of article ``aid`` (kept with its forward pass)."""
