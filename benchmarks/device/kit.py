@@ -6,8 +6,15 @@ git through ``.git/info/exclude``) with what the fits read: the encoder's weight
 float16 (45 MB instead of 91) and the PTC training split. The shipped model folder must
 stay behind for the tree to fit; ``README.md`` beside this file gives the whole recipe.
 
+An encoder too large for one call (all-mpnet-base-v2: 110M parameters, 219 MB as float16)
+travels rounded to int8 per group of 64 weights, in parts: ``prepare --encoder DIR
+--int8-parts 2`` writes part 1 into ``.gpu/NAME/`` and part 2 into ``.gpu-part2/NAME/``,
+which an earlier call carries and stashes on the warm machine (``stash``); ``fp32`` joins
+and widens them there.
+
     python benchmarks/device/kit.py prepare          # here, before the device calls
     python benchmarks/device/kit.py clean            # here, after them
+    python3 benchmarks/device/kit.py stash .gpu-part2                  # there, call 1
     python3 benchmarks/device/kit.py fp32 .gpu/all-MiniLM-L6-v2        # there
     python3 benchmarks/device/kit.py complete CV FOLD .gpu/ptc         # there
 """
@@ -19,9 +26,12 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 KIT = ROOT / ".gpu"
+STASH = Path("/tmp/spinscope-kit")  # on the device machine: outlives a call while it is warm
+GROUP = 64  # weights that share one int8 scale
 ENCODER_FILES = (
     "config.json",
     "tokenizer.json",
@@ -31,39 +41,132 @@ ENCODER_FILES = (
 )
 
 
-def prepare(ptc: Path) -> None:
-    """Write ``.gpu/``: the default encoder as float16 and a copy of the PTC split."""
+def _exclude(folder: str) -> None:
+    """Keep ``folder`` (at the repository root) out of git, so it travels only when carried."""
+    exclude = ROOT / ".git" / "info" / "exclude"
+    if f"/{folder}/" not in exclude.read_text(encoding="utf-8").split():
+        with exclude.open("a", encoding="utf-8") as f:
+            f.write(f"/{folder}/\n")
+
+
+def quantize(weights: dict[str, Any]) -> dict[str, Any]:
+    """Matrices rounded to int8 with one float16 scale per ``GROUP`` weights of a row (saved
+    as ``NAME`` and ``NAME.q8scale``); vectors as float16; integer tensors as they are."""
+    import numpy as np
+
+    out: dict[str, Any] = {}
+    for key, v in weights.items():
+        if v.dtype != np.float32:
+            out[key] = v
+        elif v.ndim == 2 and v.shape[1] % GROUP == 0:
+            groups = v.reshape(-1, GROUP)
+            scale = np.maximum(np.abs(groups).max(axis=1), 1e-12) / 127.0
+            out[key] = np.round(groups / scale[:, None]).astype(np.int8).reshape(v.shape)
+            out[key + ".q8scale"] = scale.astype(np.float16)
+        else:
+            out[key] = v.astype(np.float16)
+    return out
+
+
+def split_parts(tensors: dict[str, Any], parts: int) -> list[dict[str, Any]]:
+    """``tensors`` cut into ``parts`` dicts of about equal bytes, a matrix and its scales
+    kept together."""
+    keys = [k for k in tensors if not k.endswith(".q8scale")]
+    size = {k: tensors[k].nbytes + getattr(tensors.get(k + ".q8scale"), "nbytes", 0) for k in keys}
+    share = sum(size.values()) / parts
+    out: list[dict[str, Any]] = [{} for _ in range(parts)]
+    done = 0
+    for k in keys:
+        part = out[min(int(done // share), parts - 1)]
+        part[k] = tensors[k]
+        if k + ".q8scale" in tensors:
+            part[k + ".q8scale"] = tensors[k + ".q8scale"]
+        done += size[k]
+    return out
+
+
+def prepare(ptc: Path, encoder_dir: Path | None = None, int8_parts: int = 0) -> None:
+    """Write ``.gpu/``: an encoder (default: the shipped one) as float16, or as int8 parts
+    (part 1 in ``.gpu/``, part i in ``.gpu-parti/``), and a copy of the PTC split."""
     import numpy as np
     from safetensors.numpy import load_file, save_file
 
-    from spinscope.train._setup import DEFAULT_ENCODER_NAME, default_encoder
+    from spinscope.train._setup import default_encoder
 
-    exclude = ROOT / ".git" / "info" / "exclude"
-    if "/.gpu/" not in exclude.read_text(encoding="utf-8").split():
-        with exclude.open("a", encoding="utf-8") as f:
-            f.write("/.gpu/\n")
-    source = default_encoder()
-    encoder = KIT / DEFAULT_ENCODER_NAME
+    source = encoder_dir or default_encoder()
+    _exclude(".gpu")
+    encoder = KIT / source.name
     encoder.mkdir(parents=True, exist_ok=True)
     for name in ENCODER_FILES:
-        shutil.copyfile(source / name, encoder / name)
+        if (source / name).is_file():
+            shutil.copyfile(source / name, encoder / name)
     weights = load_file(str(source / "model.safetensors"))
-    half = {k: v.astype(np.float16) if v.dtype == np.float32 else v for k, v in weights.items()}
-    save_file(half, str(encoder / "model16.safetensors"))
+    if int8_parts:
+        for i, part in enumerate(split_parts(quantize(weights), int8_parts), 1):
+            home = KIT if i == 1 else ROOT / f".gpu-part{i}"
+            _exclude(home.name)
+            (home / source.name).mkdir(parents=True, exist_ok=True)
+            save_file(part, str(home / source.name / f"q8-{i}.safetensors"))
+            mib = (home / source.name / f"q8-{i}.safetensors").stat().st_size / 2**20
+            print(f"{home.name}: part {i} of {source.name}, {mib:.0f} MiB")
+    else:
+        half = {k: v.astype(np.float16) if v.dtype == np.float32 else v for k, v in weights.items()}
+        save_file(half, str(encoder / "model16.safetensors"))
     shutil.rmtree(KIT / "ptc", ignore_errors=True)
     shutil.copytree(ptc, KIT / "ptc")
     size = sum(p.stat().st_size for p in KIT.rglob("*") if p.is_file())
     print(f"{KIT}: {size / 2**20:.0f} MiB; keep the tree under 64 MiB (see README.md)")
 
 
+def stash(folder: Path) -> None:
+    """Copy an encoder part folder (``.gpu-partN``) to ``STASH``, where a later call on the
+    same warm machine finds it."""
+    for path in folder.rglob("q8-*.safetensors"):
+        target = STASH / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        print(f"stashed {target} ({path.stat().st_size / 2**20:.0f} MiB)")
+
+
+def dequantize(weights: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`quantize`, as float32 torch tensors."""
+    out: dict[str, Any] = {}
+    for key, v in weights.items():
+        if key.endswith(".q8scale"):
+            continue
+        scale = weights.get(key + ".q8scale")
+        if scale is not None:
+            v = (v.float().reshape(-1, GROUP) * scale.float()[:, None]).reshape(v.shape)
+        out[key] = (v.float() if v.is_floating_point() else v).contiguous()
+    return out
+
+
 def to_fp32(folder: Path) -> None:
-    """Cast ``model16.safetensors`` back to float32 ``model.safetensors`` (needs torch)."""
+    """Write float32 ``model.safetensors`` from ``model16.safetensors``, or from the int8
+    parts ``q8-*.safetensors`` found in ``folder`` and ``STASH`` (needs torch)."""
     from safetensors.torch import load_file, save_file
 
-    weights = load_file(str(folder / "model16.safetensors"))
-    full = {k: (v.float() if v.is_floating_point() else v).contiguous() for k, v in weights.items()}
+    parts = sorted(
+        {
+            p.name: p
+            for p in [
+                *(STASH / folder.name).glob("q8-*.safetensors"),
+                *folder.glob("q8-*.safetensors"),
+            ]
+        }.values()
+    )
+    if parts:
+        weights: dict[str, Any] = {}
+        for path in parts:
+            weights |= load_file(str(path))
+        full = dequantize(weights)
+    else:
+        half = load_file(str(folder / "model16.safetensors"))
+        full = {
+            k: (v.float() if v.is_floating_point() else v).contiguous() for k, v in half.items()
+        }
     save_file(full, str(folder / "model.safetensors"), metadata={"format": "pt"})
-    print(f"{folder}: {len(full)} tensors as float32")
+    print(f"{folder}: {len(full)} tensors as float32 from {[p.name for p in parts] or 'float16'}")
 
 
 def complete(cv: Path, fold: int, ptc: Path) -> None:
@@ -84,7 +187,11 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("prepare")
     p.add_argument("--ptc", type=Path, default=ROOT.parent / "shared" / "ptc" / "train")
+    p.add_argument("--encoder", type=Path, help="Hugging Face encoder folder (default: shipped)")
+    p.add_argument("--int8-parts", type=int, default=0, help="int8 in N parts (0: float16)")
     sub.add_parser("clean")
+    p = sub.add_parser("stash")
+    p.add_argument("folder", type=Path)
     p = sub.add_parser("fp32")
     p.add_argument("folder", type=Path)
     p = sub.add_parser("complete")
@@ -93,9 +200,12 @@ def main() -> None:
     p.add_argument("ptc", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
-        prepare(args.ptc)
+        prepare(args.ptc, args.encoder, args.int8_parts)
     elif args.command == "clean":
-        shutil.rmtree(KIT, ignore_errors=True)
+        for folder in [KIT, *ROOT.glob(".gpu-part*")]:
+            shutil.rmtree(folder, ignore_errors=True)
+    elif args.command == "stash":
+        stash(args.folder)
     elif args.command == "fp32":
         to_fp32(args.folder)
     else:
