@@ -1,7 +1,14 @@
 import numpy as np
 import pytest
 
-from spinscope._pipeline._features import N_FEATURES, ArticleIndex, pool_span, span_features
+from spinscope import Settings
+from spinscope._pipeline._features import (
+    COUNT_RADIUS,
+    N_FEATURES,
+    ArticleIndex,
+    pool_span,
+    span_features,
+)
 
 TEXT = "Jobs for all!\nWe want jobs, jobs, jobs. They said “never” again?"
 
@@ -24,6 +31,17 @@ def test_counts_in_very_long_texts_stay_local() -> None:
     index = ArticleIndex.build(text)
     at = text.index("repeat")
     assert index.count("repeat", at) == 2
+
+
+def test_a_text_of_one_piece_is_counted_whole() -> None:
+    # Every training article fits one piece, so its features never depend on the radius.
+    size = Settings().piece_chars
+    assert size <= 2 * COUNT_RADIUS
+    text = "repeat " + "z" * (size - 14) + "repeat"
+    assert len(text) == size - 1
+    assert ArticleIndex.build(text).count("repeat", 0) == 2
+    longer = "repeat " + "z" * (2 * COUNT_RADIUS) + "repeat"
+    assert ArticleIndex.build(longer).count("repeat", 0) == 1
 
 
 def test_pool_span_is_mean_max_and_window_context() -> None:

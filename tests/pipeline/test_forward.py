@@ -55,7 +55,7 @@ def test_technique_probabilities_from_a_forward_pass_are_those_of_the_text(
         try:
             expected = model.technique_probs(text, spans, stacked)
         except InputError as exc:
-            with pytest.raises(InputError, match="covers no word|outside"):
+            with pytest.raises(InputError, match=r"covers no word|outside"):
                 model.technique_probs(fwd, spans, stacked)
             assert "span" in str(exc)
             continue
