@@ -91,11 +91,13 @@ def prepare(ptc: Path, encoder_dir: Path | None = None, int8_parts: int = 0) -> 
     import numpy as np
     from safetensors.numpy import load_file, save_file
 
-    from spinscope.train._setup import default_encoder
+    from spinscope.train._setup import DEFAULT_ENCODER_NAME, default_encoder
 
     source = encoder_dir or default_encoder()
+    # The shipped encoder's wheel keeps it in a folder named "model": name it as fit.sh reads.
+    kept_as = DEFAULT_ENCODER_NAME if encoder_dir is None else encoder_dir.name
     _exclude(".gpu")
-    encoder = KIT / source.name
+    encoder = KIT / kept_as
     encoder.mkdir(parents=True, exist_ok=True)
     for name in ENCODER_FILES:
         if (source / name).is_file():
@@ -105,10 +107,10 @@ def prepare(ptc: Path, encoder_dir: Path | None = None, int8_parts: int = 0) -> 
         for i, part in enumerate(split_parts(quantize(weights), int8_parts), 1):
             home = KIT if i == 1 else ROOT / f".gpu-part{i}"
             _exclude(home.name)
-            (home / source.name).mkdir(parents=True, exist_ok=True)
-            save_file(part, str(home / source.name / f"q8-{i}.safetensors"))
-            mib = (home / source.name / f"q8-{i}.safetensors").stat().st_size / 2**20
-            print(f"{home.name}: part {i} of {source.name}, {mib:.0f} MiB")
+            path = home / kept_as / f"q8-{i}.safetensors"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_file(part, str(path))
+            print(f"{home.name}: part {i} of {kept_as}, {path.stat().st_size / 2**20:.0f} MiB")
     else:
         half = {k: v.astype(np.float16) if v.dtype == np.float32 else v for k, v in weights.items()}
         save_file(half, str(encoder / "model16.safetensors"))
@@ -142,29 +144,16 @@ def dequantize(weights: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_fp32(folder: Path) -> None:
-    """Write float32 ``model.safetensors`` from ``model16.safetensors``, or from the int8
-    parts ``q8-*.safetensors`` found in ``folder`` and ``STASH`` (needs torch)."""
+    """Write float32 ``model.safetensors`` from the int8 parts ``q8-*.safetensors`` found in
+    ``folder`` and ``STASH``, or else from ``model16.safetensors`` (needs torch)."""
     from safetensors.torch import load_file, save_file
 
-    parts = sorted(
-        {
-            p.name: p
-            for p in [
-                *(STASH / folder.name).glob("q8-*.safetensors"),
-                *folder.glob("q8-*.safetensors"),
-            ]
-        }.values()
-    )
-    if parts:
-        weights: dict[str, Any] = {}
-        for path in parts:
-            weights |= load_file(str(path))
-        full = dequantize(weights)
-    else:
-        half = load_file(str(folder / "model16.safetensors"))
-        full = {
-            k: (v.float() if v.is_floating_point() else v).contiguous() for k, v in half.items()
-        }
+    found = [*(STASH / folder.name).glob("q8-*.safetensors"), *folder.glob("q8-*.safetensors")]
+    parts = sorted({p.name: p for p in found}.values())
+    weights: dict[str, Any] = {}
+    for path in parts or [folder / "model16.safetensors"]:
+        weights |= load_file(str(path))
+    full = dequantize(weights)  # float16 tensors without scales are only widened
     save_file(full, str(folder / "model.safetensors"), metadata={"format": "pt"})
     print(f"{folder}: {len(full)} tensors as float32 from {[p.name for p in parts] or 'float16'}")
 

@@ -56,9 +56,11 @@ def stacker_rows(
     xs, ys, keys = [], [], []
     for aid, labels in sorted(by_article.items()):
         text = corpus.articles[aid]
+        source = (forwards or {}).get(aid, text)
         spans = [(s, e) for s, e, _ in labels]
-        probs = model.technique_probs((forwards or {}).get(aid, text), spans, stacked=False)
-        xs.append(stacker_inputs(ArticleIndex.build(text), spans, probs))
+        probs = model.technique_probs(source, spans, stacked=False)
+        index = ArticleIndex.build(text) if isinstance(source, str) else source.index
+        xs.append(stacker_inputs(index, spans, probs))
         ys.append(np.asarray([techniques.index(t) for _, _, t in labels], dtype=np.int64))
         keys += [(aid, s, e) for s, e in spans]
     n_inputs = len(techniques) + model.config.n_features + N_GIVEN
