@@ -46,37 +46,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bars_report import (
+    BAR_ARTICLES_PER_S,
+    BAR_BATCH_SHARE,
+    BAR_BIG_MB,
+    BAR_BIG_S,
+    BAR_FLAT_GROWTH,
+    BAR_REFERENCE_RATIO,
+    BAR_SINGLE_S,
+    BAR_WEB_P95_MS,
+    render,
+)
 from _common import PTC, ROOT
+from _reference import physical_limit
 from batch import PIPE, measure_batch, measure_raw
 from load import measure_load
 
 ARTICLES = PTC / "articles"
-MODEL = ROOT / "src" / "spinscope" / "model"
 CLI = "from spinscope._cli import main; main()"
-
-# The bars issue 10 sets.
-BAR_ARTICLES_PER_S = 18.0
-BAR_REFERENCE_RATIO = 25.0
-BAR_SINGLE_S = 1.0
-BAR_BIG_S = 60.0
-BAR_BIG_MB = 800.0
-BAR_WEB_P95_MS = 1000.0
-BAR_BATCH_SHARE = 0.95
-BAR_FLAT_GROWTH = 1.10  # "flat": peak memory grows by at most 10% from the smallest size
-
-# Measured in benchmarks/experiments.md ("Speed research"), not in this run.
-CITED_GFLOP_PER_ARTICLE = 30.6
-CITED_MS_INT8 = 34.0
-CITED_MS_FP32_ATTENTION = 49.0
-PEAK_INT8_OPS = 900e9  # int8 MatMulInteger on 2 threads: 850-950 GOP/s
-PEAK_FP32_FLOPS = 175e9  # onnxruntime fp32 on 2 threads: 150-200 GFLOP/s
-
-REFERENCE_WINDOW = 512
-REFERENCE_BATCH = 8
 
 
 def log(message: str) -> None:
@@ -259,124 +247,13 @@ def measure_reference(corpus: Path, n: int, current_rate: float) -> dict[str, An
     log(f"2. BERT-base fp32 reference over {n} articles")
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
     timed, out = run_timed(
-        [sys.executable, str(Path(__file__).resolve()), "--reference-worker", str(corpus)], env
+        [sys.executable, str(Path(__file__).with_name("_reference.py")), str(corpus)], env
     )
     figures: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     figures |= {"process_s": timed.seconds, "peak_rss_mb": timed.peak_mb}
     figures["ratio"] = current_rate / figures["articles_per_s"]
     figures |= {"bar_ratio": BAR_REFERENCE_RATIO, "met": figures["ratio"] >= BAR_REFERENCE_RATIO}
     return figures
-
-
-def reference_windows(
-    tokenizer: Any, texts: Sequence[str], cls_id: int, sep_id: int
-) -> list[list[int]]:
-    """Every article's tokens in windows of 510, no overlap, each framed by CLS and SEP:
-    512 positions is all BERT's position table holds."""
-    content = REFERENCE_WINDOW - 2
-    windows = []
-    for text in texts:
-        ids = tokenizer.encode(text, add_special_tokens=False).ids
-        for start in range(0, len(ids), content):
-            windows.append([cls_id, *ids[start : start + content], sep_id])
-    return windows
-
-
-def pad(
-    rows: Sequence[list[int]], pad_id: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    width = max(len(r) for r in rows)
-    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    for i, row in enumerate(rows):
-        ids[i, : len(row)] = row
-        mask[i, : len(row)] = 1
-    return ids, mask
-
-
-def reference_worker(corpus: Path) -> None:
-    """In its own process: BERT-base fp32 over the articles in ``corpus``; one JSON line."""
-    # OpenMP reads its wait policy once, when torch loads it; spinning would steal the
-    # cores from the measurement's own threads.
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    import torch
-    from tokenizers import Tokenizer
-    from transformers import BertConfig, BertForTokenClassification
-
-    torch.set_num_threads(2)
-    config = json.loads((MODEL / "config.json").read_text(encoding="utf-8"))
-    started = time.perf_counter()
-    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("article*.txt"))]
-    tokenizer = Tokenizer.from_file(str(MODEL / "tokenizer.json"))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
-    torch.manual_seed(0)
-    # BIO tags over the techniques, as the shipped tagger; speed does not depend on it.
-    labels = 2 * len(config["techniques"]) + 1
-    bert = BertConfig()
-    bert.num_labels = labels
-    # Any: transformers' model classes are only partly typed.
-    model: Any = BertForTokenClassification(bert)
-    model.eval()
-    built = time.perf_counter()
-    windows = reference_windows(tokenizer, texts, config["cls_id"], config["sep_id"])
-    with torch.inference_mode():
-        for i in range(0, len(windows), REFERENCE_BATCH):
-            ids, mask = pad(windows[i : i + REFERENCE_BATCH], config["pad_id"])
-            model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
-    seconds = time.perf_counter() - started
-    result = {
-        "articles": len(texts),
-        "windows": len(windows),
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "construction_s": built - started,
-        "seconds": seconds,
-        "articles_per_s": len(texts) / seconds,
-    }
-    print(json.dumps(result))
-
-
-def window_flops(tokens: int, layers: int, hidden: int, intermediate: int) -> tuple[int, int]:
-    """Floating-point operations of one window: (dense layers, attention products)."""
-    dense = 2 * tokens * layers * (4 * hidden * hidden + 2 * hidden * intermediate)
-    attention = 2 * layers * 2 * tokens * tokens * hidden
-    return dense, attention
-
-
-def physical_limit(paths: Sequence[Path], measured_ms: float) -> dict[str, Any]:
-    """The shipped network's FLOPs over these articles and the time they take at the peak
-    rates measured in experiments.md, beside the measured time per article."""
-    from tokenizers import Tokenizer
-
-    from spinscope._pipeline._tokens import encode_article, prepare_tokenizer
-    from spinscope._pipeline._windows import plan_windows
-
-    config = json.loads((MODEL / "config.json").read_text(encoding="utf-8"))
-    layers, hidden = config["layers"], config["hidden_size"]
-    # The config does not store it; MiniLM, like BERT, uses four times the hidden size.
-    intermediate = 4 * hidden
-    tokenizer = prepare_tokenizer(Tokenizer.from_file(str(MODEL / "tokenizer.json")))
-    dense = attention = windows = 0
-    for path in paths:
-        n = len(encode_article(tokenizer, path.read_text(encoding="utf-8")))
-        for start, end in plan_windows(n, config["window_size"] - 2, config["window_overlap"]):
-            d, a = window_flops(end - start + 2, layers, hidden, intermediate)
-            dense, attention, windows = dense + d, attention + a, windows + 1
-    n = len(paths)
-    ms_int8 = 1000 * (dense + attention) / PEAK_INT8_OPS / n
-    ms_fp32_attention = 1000 * (dense / PEAK_INT8_OPS + attention / PEAK_FP32_FLOPS) / n
-    return {
-        "cited": {
-            "gflop_per_article": CITED_GFLOP_PER_ARTICLE,
-            "ms_int8": CITED_MS_INT8,
-            "ms_fp32_attention": CITED_MS_FP32_ATTENTION,
-        },
-        "windows_per_article": windows / n,
-        "gflop_per_article": (dense + attention) / n / 1e9,
-        "ms_int8": ms_int8,
-        "ms_fp32_attention": ms_fp32_attention,
-        "measured_ms_per_article": measured_ms,
-    }
 
 
 def measure_all(args: argparse.Namespace) -> dict[str, Any]:
@@ -443,190 +320,6 @@ def measure_batches(sizes: Sequence[int], tmp: Path) -> dict[str, Any]:
     }
 
 
-def mark(met: bool) -> str:
-    return "[met]" if met else "[NOT met]"
-
-
-def row(label: str, current: str, baseline: str = "", ratio: str = "", bar: str = "") -> str:
-    return f"  {label:<38}{current:>11}{baseline:>11}{ratio:>9}   {bar}".rstrip()
-
-
-def render_corpus(f: dict[str, Any]) -> list[str]:
-    cur, base = f["current"], f["baseline"]
-    return [
-        f"1. spinscope analyze DIR -f json -o FILE, model load included,"
-        f" median of {len(cur['runs_s'])}",
-        row(
-            "articles/s",
-            f"{cur['articles_per_s']:.2f}",
-            f"{base['articles_per_s']:.2f}",
-            f"{f['ratio']:.2f}x",
-            f"bar >= {BAR_ARTICLES_PER_S:g} articles/s {mark(f['met'])}",
-        ),
-        row("wall s", f"{cur['median_s']:.2f}", f"{base['median_s']:.2f}"),
-        row(
-            "peak RSS MB",
-            f"{cur['peak_rss_mb']:.0f}",
-            f"{base['peak_rss_mb']:.0f}",
-            f"{cur['peak_rss_mb'] / base['peak_rss_mb']:.2f}x",
-        ),
-        "  runs s: current "
-        + ", ".join(f"{s:.2f}" for s in cur["runs_s"])
-        + "; baseline "
-        + ", ".join(f"{s:.2f}" for s in base["runs_s"]),
-    ]
-
-
-def render_reference(f: dict[str, Any] | None) -> list[str]:
-    title = "2. BERT-base fp32 reference (torch, 512-token windows, batch 8, 2 threads)"
-    if f is None:
-        return [title, "  skipped (--skip-reference)"]
-    return [
-        title,
-        row("articles/s, construction included", f"{f['articles_per_s']:.3f}"),
-        row(
-            "current / reference",
-            f"{f['ratio']:.1f}x",
-            bar=f"bar >= {BAR_REFERENCE_RATIO:g}x {mark(f['met'])}",
-        ),
-        f"  {f['windows']} windows, {f['parameters'] / 1e6:.0f}M parameters, construction"
-        f" {f['construction_s']:.1f} s, process {f['process_s']:.1f} s,"
-        f" peak RSS {f['peak_rss_mb']:.0f} MB",
-    ]
-
-
-def render_single(f: dict[str, Any]) -> list[str]:
-    cur, base = f["current"], f["baseline"]
-    return [
-        f"3. spinscope analyze FILE, one article ({f['article']}, {f['chars']:,} chars),"
-        f" median of {len(cur['runs_s'])}",
-        row(
-            "seconds",
-            f"{cur['median_s']:.2f}",
-            f"{base['median_s']:.2f}",
-            f"{f['ratio']:.2f}x",
-            f"bar < {BAR_SINGLE_S:g} s {mark(f['met'])}",
-        ),
-        row("peak RSS MB", f"{cur['peak_rss_mb']:.0f}", f"{base['peak_rss_mb']:.0f}"),
-    ]
-
-
-def render_big(f: dict[str, Any] | None) -> list[str]:
-    if f is None:
-        return ["4. big text: skipped (--skip-big)"]
-    cur, base = f["current"], f["baseline"] or {}
-    ok_s, ok_mb = cur["seconds"] < BAR_BIG_S, cur["peak_rss_mb"] < BAR_BIG_MB
-    ratio_s = f"{cur['seconds'] / base['seconds']:.2f}x" if base else ""
-    return [
-        f"4. spinscope analyze FILE -f json -o /dev/null, {f['bytes']:,}-byte text",
-        row(
-            "seconds",
-            f"{cur['seconds']:.1f}",
-            f"{base['seconds']:.1f}" if base else "-",
-            ratio_s,
-            f"bar < {BAR_BIG_S:g} s {mark(ok_s)}",
-        ),
-        row(
-            "peak RSS MB",
-            f"{cur['peak_rss_mb']:.0f}",
-            f"{base['peak_rss_mb']:.0f}" if base else "-",
-            bar=f"bar < {BAR_BIG_MB:g} MB {mark(ok_mb)}",
-        ),
-    ]
-
-
-def render_physical(f: dict[str, Any]) -> list[str]:
-    c = f["cited"]
-    return [
-        "5. physical limit of the shipped network on 2 cores",
-        f"  physical limit: about {1000 / c['ms_int8']:.0f} articles/s all-int8"
-        f" ({c['ms_int8']:g} ms), {1000 / c['ms_fp32_attention']:.0f} with fp32 attention"
-        f" ({c['ms_fp32_attention']:g} ms)   [constants from experiments.md,"
-        f" {c['gflop_per_article']:g} GFLOP/article, first 100 articles]",
-        f"  recomputed from config.json for these articles: {f['windows_per_article']:.2f}"
-        f" windows, {f['gflop_per_article']:.1f} GFLOP per article -> {f['ms_int8']:.0f} ms"
-        f" all-int8, {f['ms_fp32_attention']:.0f} ms fp32 attention (at the peaks"
-        f" in experiments.md: int8 {PEAK_INT8_OPS / 1e9:.0f} GOP/s,"
-        f" fp32 {PEAK_FP32_FLOPS / 1e9:.0f} GFLOP/s)",
-        f"  measured here: {f['measured_ms_per_article']:.0f} ms per article"
-        " (section 1, current, whole command with model load)",
-    ]
-
-
-def render_web(f: dict[str, Any] | None) -> list[str]:
-    title = "6. web app: 16 closed-loop clients on loopback (load.py)"
-    if f is None:
-        return [title, "  skipped (--skip-web)"]
-    cur, base = f["current"], f["baseline"]
-    title = f"6. web app: {cur['clients']} clients, {cur['requests']} requests (load.py)"
-    return [
-        title,
-        row("requests/s", f"{cur['requests_per_s']:.2f}", f"{base['requests_per_s']:.2f}"),
-        row(
-            "p95 ms",
-            f"{cur['p95_ms']:.0f}",
-            f"{base['p95_ms']:.0f}",
-            f"{cur['p95_ms'] / base['p95_ms']:.2f}x",
-            f"bar < {BAR_WEB_P95_MS:g} ms, 0 errors {mark(f['met'])}",
-        ),
-        row(
-            "p50 / p99 ms",
-            f"{cur['p50_ms']:.0f}/{cur['p99_ms']:.0f}",
-            f"{base['p50_ms']:.0f}/{base['p99_ms']:.0f}",
-        ),
-        row("errors", str(len(cur["errors"])), str(len(base["errors"]))),
-        row("server RSS MB after", f"{cur['rss_mb'][1]:.0f}", f"{base['rss_mb'][1]:.0f}"),
-        row(
-            "server CPU ms a request", f"{cur['server_cpu_ms']:.1f}", f"{base['server_cpu_ms']:.1f}"
-        ),
-    ]
-
-
-def render_batch(f: dict[str, Any] | None) -> list[str]:
-    title = "7. spinscope batch, 1 worker, beside raw Model.pipe (batch.py)"
-    if f is None:
-        return [title, "  skipped (--skip-batch)"]
-    pipe = f["pipe"]["articles_per_s"]
-    lines = [title, row("raw Model.pipe articles/s (371)", f"{pipe:.2f}")]
-    for size, r in f["runs"].items():
-        lines.append(
-            row(
-                f"batch {int(size):,} articles/s, peak MB",
-                f"{r['articles_per_s']:.2f}",
-                f"{r['peak_mb']:.0f} MB",
-                f"{r['articles_per_s'] / pipe:.0%}",
-            )
-        )
-    flat = f" and peak memory growth {f['growth']:.2f}x <= {BAR_FLAT_GROWTH:g}x"
-    lines.append(
-        f"  bar: >= {BAR_BATCH_SHARE:.0%} of Model.pipe"
-        + (flat if len(f["runs"]) > 1 else "")
-        + f" {mark(f['met'])}"
-    )
-    return lines
-
-
-def render(figures: dict[str, Any]) -> str:
-    head = [
-        f"spinscope speed bars (issue 10): {figures['articles']} training articles,"
-        f" {figures['cpus']} CPUs, load {figures['load_1min_at_start']:.2f} at start",
-        f"current: {figures['current_rev']}",
-        f"baseline: {figures['baseline_rev']}",
-        "",
-        row("", "current", "baseline", "cur/base"),
-    ]
-    sections = [
-        render_corpus(figures["corpus"]),
-        render_reference(figures["reference"]),
-        render_single(figures["single"]),
-        render_big(figures["big"]),
-        render_physical(figures["physical"]),
-        render_web(figures["web"]),
-        render_batch(figures["batch"]),
-    ]
-    return "\n".join(head + [line for s in sections for line in s])
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--limit", type=int, default=100, help="first N training articles")
@@ -647,15 +340,11 @@ def parse_args() -> argparse.Namespace:
         "--batch-sizes", type=int, nargs="+", default=[1000], help="articles of section 7"
     )
     parser.add_argument("--json", action="store_true", help="one JSON object, no table")
-    parser.add_argument("--reference-worker", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    if args.reference_worker:
-        reference_worker(args.reference_worker)
-        return
     figures = measure_all(args)
     print(json.dumps(figures, indent=2) if args.json else render(figures))
 

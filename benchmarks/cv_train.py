@@ -228,7 +228,7 @@ def run_fold(
     return timings
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=PTC)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -254,15 +254,11 @@ def main() -> None:
     parser.add_argument(
         "--fit-only", action="store_true", help="no export, no out-of-fold outputs (teachers)"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    from spinscope.train._setup import prepare_torch
 
-    prepare_torch()  # OMP_WAIT_POLICY=PASSIVE, offline hub, torch threads = CPU cores
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus.load(args.corpus)
-    folds = fold_assignment(corpus, out)
+def start_log(out: Path, args: argparse.Namespace) -> Path:
+    """``log.md`` in ``out``, begun with the recipe's settings when it is new."""
     log = out / "log.md"
     if not log.is_file():
         log.write_text(
@@ -279,6 +275,19 @@ def main() -> None:
             + "\n\n",
             encoding="utf-8",
         )
+    return log
+
+
+def main() -> None:
+    args = parse_args()
+    from spinscope.train._setup import prepare_torch
+
+    prepare_torch()  # OMP_WAIT_POLICY=PASSIVE, offline hub, torch threads = CPU cores
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus.load(args.corpus)
+    folds = fold_assignment(corpus, out)
+    log = start_log(out, args)
     for fold in [*args.folds, *([-1] if args.full else [])]:
         done = out / (f"fold{fold}" if fold >= 0 else "full") / "done.json"
         if done.is_file():
