@@ -12,6 +12,11 @@ machine, only its targets (about 3 MB a fold, float16 probabilities).
 and ``full/torch`` for the network fitted on every article). Fold k's file holds the
 targets of the articles outside fold k, by the folds ``cv_train.py`` computes; the
 teacher reads them on the CPU, as a CPU fit of the student would.
+
+An ensemble of teachers (different seeds or encoders, whatever their tokenizers) becomes
+one teacher by averaging folders this script wrote (``average_targets``):
+
+    python benchmarks/teacher_labels.py --average ~/labels-v3 ~/labels-mpnet --out ~/labels-both
 """
 
 from __future__ import annotations
@@ -23,21 +28,36 @@ from pathlib import Path
 from _common import PTC
 from cv_train import K, fitting_ids, fold_assignment
 from spinscope import Corpus
+from spinscope.train._soft_targets import average_targets, load_targets, save_targets
+
+
+def average(folders: list[Path], out: Path, names: list[str]) -> None:
+    """Write the mean of the targets in ``folders`` (same fold names) into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        teachers = [load_targets(folder / f"{name}.npz") for folder in folders]
+        averaged = average_targets(teachers)
+        save_targets(out / f"{name}.npz", averaged)
+        print(f"{name}: {len(averaged)} articles, mean of {len(folders)} teachers", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, default=PTC)
-    parser.add_argument("--teacher", type=Path, required=True, help="the teacher's CV folder")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--teacher", type=Path, help="the teacher's CV folder")
+    which.add_argument("--average", type=Path, nargs="+", help="folders of targets to average")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--names", nargs="*", default=[*(f"fold{k}" for k in range(K)), "full"])
     args = parser.parse_args()
+    if args.average:
+        average(args.average, args.out, args.names)
+        return
 
     from spinscope.train._setup import prepare_torch
 
     prepare_torch()
     from spinscope.train._distill import label_corpus
-    from spinscope.train._soft_targets import save_targets
 
     corpus = Corpus.load(args.corpus)
     args.out.mkdir(parents=True, exist_ok=True)

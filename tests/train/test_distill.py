@@ -16,7 +16,13 @@ from spinscope._pipeline import B_TAG, I_TAG, O_TAG
 from spinscope._semeval import Label
 from spinscope._techniques import TECHNIQUE_NAMES
 from spinscope.train._data import article_examples
-from spinscope.train._soft_targets import ArticleTargets, load_targets, save_targets, soft_tags
+from spinscope.train._soft_targets import (
+    ArticleTargets,
+    average_targets,
+    load_targets,
+    save_targets,
+    soft_tags,
+)
 
 
 @st.composite
@@ -137,3 +143,52 @@ def test_a_file_that_is_not_teacher_targets_is_a_clear_error(tmp_path: Path) -> 
     (tmp_path / "t.npz").write_text("not an npz")
     with pytest.raises(TrainingError, match="not a file of teacher targets"):
         load_targets(tmp_path / "t.npz")
+
+
+def _targets(
+    offsets: list[tuple[int, int]], probs: npt.NDArray[np.float32], span: float
+) -> ArticleTargets:
+    spans = {(0, 4): np.asarray([span, 1.0 - span], dtype=np.float32)}
+    return ArticleTargets(np.asarray(offsets, dtype=np.int64).reshape(-1, 2), probs, spans)
+
+
+@given(tokens_and_probs())
+def test_a_teacher_averaged_with_itself_is_itself(
+    case: tuple[list[tuple[int, int]], npt.NDArray[np.float32]],
+) -> None:
+    offsets, probs = case
+    one = _targets(offsets, probs, 0.25)
+    (both,) = average_targets([{"a": one}, {"a": one}]).values()
+    assert np.allclose(both.probs, probs) and np.array_equal(both.offsets, one.offsets)
+    assert both.spans[(0, 4)].tolist() == [0.25, 0.75]
+
+
+@given(tokens_and_probs(), st.integers(1, 5))
+def test_teachers_with_other_tokenizers_average_onto_the_first_ones_tokens(
+    case: tuple[list[tuple[int, int]], npt.NDArray[np.float32]], cut: int
+) -> None:
+    """The second teacher cuts every token in two: the mean sits on the first teacher's
+    tokens, each row still a distribution and halfway between the two teachers."""
+    offsets, probs = case
+    finer, finer_probs = [], []
+    for (a, b), row in zip(offsets, probs, strict=True):
+        mid = min(a + cut, b - 1)
+        pieces = [(a, mid), (mid, b)] if mid > a else [(a, b)]
+        finer += pieces
+        finer_probs += [row[::-1]] * len(pieces)
+    second = np.asarray(finer_probs, dtype=np.float32).reshape(-1, 3)
+    out = average_targets(
+        [{"a": _targets(offsets, probs, 1.0)}, {"a": _targets(finer, second, 0.0)}]
+    )["a"]
+    assert out.probs.shape == probs.shape
+    assert np.allclose(out.probs.sum(axis=1), 1.0, atol=1e-5)
+    assert np.allclose(out.probs, (probs + probs[:, ::-1]) / 2, atol=1e-6)
+    assert out.spans[(0, 4)].tolist() == [0.5, 0.5]
+
+
+def test_averaging_keeps_only_articles_every_teacher_labelled() -> None:
+    row = np.asarray([[0.2, 0.3, 0.5]], dtype=np.float32)
+    one = _targets([(0, 4)], row, 0.5)
+    assert list(average_targets([{"a": one, "b": one}, {"b": one}])) == ["b"]
+    with pytest.raises(TrainingError):
+        average_targets([])

@@ -9,8 +9,9 @@ tokenizer can use it:
 - for each gold span, the teacher's technique distribution.
 
 :func:`soft_tags` reads those probabilities off for the student's tokens;
-:func:`save_targets` and :func:`load_targets` keep them in one ``.npz``, so a GPU machine
-fits a student without the teacher's weights. numpy only: no torch here.
+:func:`average_targets` makes one teacher of several (an ensemble, whatever their
+tokenizers); :func:`save_targets` and :func:`load_targets` keep them in one ``.npz``, so a
+GPU machine fits a student without the teachers' weights. numpy only: no torch here.
 """
 
 from __future__ import annotations
@@ -74,6 +75,46 @@ def soft_tags(
             row[I_TAG] += row[B_TAG]
             row[B_TAG] = 0.0
         out[i] = row
+    return out
+
+
+def average_targets(teachers: Sequence[dict[str, ArticleTargets]]) -> dict[str, ArticleTargets]:
+    """The mean of several teachers' targets: an ensemble as one teacher.
+
+    Token probabilities are read off each teacher onto the first one's tokens (as
+    :func:`soft_tags` reads them for a student) and averaged; a gold span's technique
+    probabilities are averaged over the teachers that hold it. Only articles every teacher
+    labelled are kept.
+
+    Example:
+        >>> p = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+        >>> q = np.array([[0.0, 0.5, 0.5]], dtype=np.float32)
+        >>> off = np.array([[0, 4]])
+        >>> a = ArticleTargets(off, p, {(0, 4): np.array([1.0, 0.0], dtype=np.float32)})
+        >>> b = ArticleTargets(off, q, {(0, 4): np.array([0.0, 1.0], dtype=np.float32)})
+        >>> both = average_targets([{"1": a}, {"1": b}])["1"]
+        >>> both.probs.tolist(), both.spans[(0, 4)].tolist()
+        ([[0.5, 0.25, 0.25]], [0.5, 0.5])
+    """
+    if not teachers:
+        raise TrainingError("no teachers to average")
+    shared = set(teachers[0]).intersection(*teachers[1:])
+    out: dict[str, ArticleTargets] = {}
+    for aid in sorted(shared):
+        first = teachers[0][aid]
+        tokens = [(int(a), int(b)) for a, b in first.offsets.tolist()]
+        probs = np.mean(
+            [first.probs] + [soft_tags(tokens, t[aid].offsets, t[aid].probs) for t in teachers[1:]],
+            axis=0,
+        ).astype(np.float32)
+        keys = {k for t in teachers for k in t[aid].spans}
+        spans = {
+            k: np.mean([t[aid].spans[k] for t in teachers if k in t[aid].spans], axis=0).astype(
+                np.float32
+            )
+            for k in sorted(keys)
+        }
+        out[aid] = ArticleTargets(first.offsets, probs, spans)
     return out
 
 
