@@ -11,7 +11,7 @@ machine, only its targets (about 3 MB a fold, float16 probabilities).
 ``--teacher`` is a cross-validation folder as ``cv_train.py`` writes it (``foldK/torch``,
 and ``full/torch`` for the network fitted on every article). Fold k's file holds the
 targets of the articles outside fold k, by the folds ``cv_train.py`` computes; the
-teacher reads them on the CPU, as a CPU fit of the student would.
+teacher reads them on the CPU (as a CPU fit of the student would) unless ``--device cuda``.
 
 An ensemble of teachers (different seeds or encoders, whatever their tokenizers) becomes
 one teacher by averaging folders this script wrote (``average_targets``):
@@ -49,6 +49,7 @@ def main() -> None:
     which.add_argument("--average", type=Path, nargs="+", help="folders of targets to average")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--names", nargs="*", default=[*(f"fold{k}" for k in range(K)), "full"])
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (the teacher's runs)")
     args = parser.parse_args()
     if args.average:
         average(args.average, args.out, args.names)
@@ -66,7 +67,7 @@ def main() -> None:
         fold = int(name.removeprefix("fold")) if name.startswith("fold") else -1
         ids = fitting_ids(folds, fold)
         started = time.perf_counter()
-        targets = label_corpus(args.teacher / name / "torch", corpus, ids, "cpu")
+        targets = label_corpus(args.teacher / name / "torch", corpus, ids, args.device)
         save_targets(args.out / f"{name}.npz", targets)
         took = time.perf_counter() - started
         print(f"{name}: {len(ids)} articles labelled in {took:.0f} s", flush=True)
