@@ -48,7 +48,8 @@ def char_inside(n_chars: int, offsets: npt.NDArray[np.int32], probs: Curve) -> C
 
     Example:
         >>> p = np.array([[0.1, 0.5, 0.4], [0.8, 0.1, 0.1]], dtype=np.float32)
-        >>> char_inside(5, np.array([[0, 2], [3, 5]], dtype=np.int32), p).round(2).tolist()
+        >>> curve = char_inside(5, np.array([[0, 2], [3, 5]], dtype=np.int32), p)
+        >>> [round(float(x), 2) for x in curve]
         [0.9, 0.9, 0.2, 0.2, 0.2]
     """
     inside = probs[:, B_TAG] + probs[:, I_TAG]
@@ -117,17 +118,13 @@ def main() -> None:
     args = parser.parse_args()
     corpus = Corpus.load(args.corpus)
     folds = json.loads((args.cv[0] / "folds.json").read_text(encoding="utf-8"))
-    ids = sorted(aid for aid, k in folds.items() if k == args.fold)
-    texts = {aid: corpus.articles[aid] for aid in ids}
-    wanted = set(ids)
-    gold = [
-        Label(lb.article_id, lb.start, lb.end) for lb in corpus.labels if lb.article_id in wanted
-    ]
+    held = corpus.subset(aid for aid, k in folds.items() if k == args.fold)
+    ids, texts = sorted(held.articles), held.articles
     curves = {cv.name: load_curves(cv, ids, texts) for cv in args.cv}
     results = {}
     for size in range(1, len(curves) + 1):
         for names in itertools.combinations(curves, size):
-            f1, threshold, gap = best_si([curves[n] for n in names], ids, texts, gold)
+            f1, threshold, gap = best_si([curves[n] for n in names], ids, texts, held.labels)
             results[" + ".join(names)] = {"si_f1": f1, "threshold": threshold, "gap": gap}
             print(f"{' + '.join(names):<50} SI {f1:.4f}  (threshold {threshold}, gap {gap})")
     print(json.dumps({"fold": args.fold, "articles": len(ids), "results": results}))

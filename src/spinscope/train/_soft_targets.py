@@ -107,13 +107,10 @@ def average_targets(teachers: Sequence[dict[str, ArticleTargets]]) -> dict[str, 
             [first.probs] + [soft_tags(tokens, t[aid].offsets, t[aid].probs) for t in teachers[1:]],
             axis=0,
         ).astype(np.float32)
-        keys = {k for t in teachers for k in t[aid].spans}
-        spans = {
-            k: np.mean([t[aid].spans[k] for t in teachers if k in t[aid].spans], axis=0).astype(
-                np.float32
-            )
-            for k in sorted(keys)
-        }
+        spans = {}
+        for key in sorted({k for t in teachers for k in t[aid].spans}):
+            held = [t[aid].spans[key] for t in teachers if key in t[aid].spans]
+            spans[key] = np.mean(held, axis=0).astype(np.float32)
         out[aid] = ArticleTargets(first.offsets, probs, spans)
     return out
 
