@@ -7,7 +7,8 @@
 #     --corpus /tmp/w/ptc --recipe-only > $OUT/cv.txt 2>&1
 # Settings: ENC (encoder folder under .gpu/; int8 parts are joined first, see kit.py), ARGS
 # (cv_train.py's recipe options, e.g. "--layers 12 --lr 3e-5"), MAX (steps, for a smoke run),
-# DEV (cuda or cpu), THREADS (onnxruntime threads a process).
+# DEV (cuda or cpu), THREADS (onnxruntime threads a process), LABELS=1 (teachers: fit only,
+# then their targets for distillation go to $OUT/labels, about 3 MB a network).
 set -u
 R=$PWD; W=${WORK:-/tmp/w}; mkdir -p "$W"
 export PYTHONUNBUFFERED=1 PYTHONPATH=$R/src${PYTHONPATH:+:$PYTHONPATH} OMP_WAIT_POLICY=PASSIVE SPINSCOPE_THREADS=${THREADS:-3}
@@ -21,6 +22,15 @@ cd "$R/benchmarks" || exit 1
 # shellcheck disable=SC2086  # ARGS holds several options
 C="python3 cv_train.py --corpus $PTC --encoder $ENC --device $DEV --max-steps $MAX --threads ${THREADS:-3} --out $W/cv $ARGS"
 $C --folds >/dev/null || exit 1  # folds.json first: the fits below would race to write it
+if [ "${LABELS:-0}" = 1 ]; then
+  el "teachers"
+  for k in 0 1 2 3 4; do $C --folds $k --fit-only > "$W/f$k.log" 2>&1 & done
+  $C --folds --full --fit-only > "$W/ffull.log" 2>&1 &
+  wait; el "teachers fitted"; grep -h "^- fold" "$W/cv/log.md"; grep -h "Error" "$W"/f*.log
+  python3 teacher_labels.py --corpus "$PTC" --teacher "$W/cv" --out "$OUT/labels" --device "$DEV" \
+    > "$OUT/labels.log" 2>&1 || { tail "$OUT/labels.log"; exit 1; }
+  ls -la "$OUT/labels"; el "end"; exit 0
+fi
 el "fits"
 for k in 0 1 2 3 4; do
   ($C --folds $k > "$W/f$k.log" 2>&1 && $KIT complete "$W/cv" $k "$PTC" >> "$W/f$k.log" 2>&1) &
