@@ -19,9 +19,9 @@ missing). Its network gets its end-to-end head (fitted on its training articles,
 The differences between networks on the same articles (paired) are what this measures;
 fold-to-fold spread of the same recipe is about 0.005-0.01 on each measure.
 
-``--overlap N`` runs every network with windows overlapping by N tokens instead of the 32
-it was trained with: a run-time setting measured the same way (fewer tokens through the
-encoder for a little less context at window edges).
+``--overlap N`` runs every network with windows overlapping by N tokens instead of its own
+setting (32 in every recipe so far): a run-time change measured the same way, fewer tokens
+through the encoder for less context at window edges.
 """
 
 from __future__ import annotations
