@@ -38,4 +38,4 @@ done
 wait; el "fits, exports, out-of-fold runs and e2e heads done"
 grep -h "^- fold\|e2e head\|Error\|error" "$W"/f?.log
 ls "$W"/cv/fold*/e2e_head.onnx || exit 1
-tar czf "$OUT/fit-logs.tgz" -C "$W" $(cd "$W" && ls ./*.log) cv/log.md; el "end"
+(cd "$W" && tar czf "$OUT/fit-logs.tgz" ./*.log cv/log.md); el "end"

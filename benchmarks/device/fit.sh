@@ -26,4 +26,4 @@ done
 $S --folds --full > "$W/sfull.log" 2>&1 &
 wait; el "students done"; grep -h "^- fold\|e2e head" "$W"/s?.log "$W/sfull.log"
 ls "$W"/student/fold*/e2e_head.onnx "$W/student/full/torch/train.json" || exit 1
-tar czf "$OUT/fit-logs.tgz" -C "$W" $(cd "$W" && ls ./*.log); el "end"
+(cd "$W" && tar czf "$OUT/fit-logs.tgz" ./*.log); el "end"
