@@ -11,7 +11,8 @@ out-of-fold outputs of all 371 training articles.
 
 Other recipes (each into its own ``--out``): ``--encoder DIR --layers N --lr X`` for another
 encoder (e.g. all-mpnet-base-v2 as a teacher; ``--freeze 8 --bf16`` fits only its top 4
-layers, in bfloat16, which a CPU with AMX tiles can afford), ``--teacher CVDIR --distill
+layers, in bfloat16, which a CPU with AMX tiles can afford; ``--cache-frozen`` computes the
+frozen layers' states once instead of at every step), ``--teacher CVDIR --distill
 0.5`` to distil fold k from the teacher fitted on the same articles (``CVDIR/foldk/torch``), or
 ``--teacher-labels DIR`` to read that teacher's targets from ``DIR/foldk.npz`` (written by
 ``benchmarks/teacher_labels.py`` on any machine, so a GPU machine needs no teacher
@@ -160,6 +161,8 @@ def recipe(args: argparse.Namespace) -> dict[str, Any]:
         settings["distill"] = args.distill
     if args.freeze:
         settings["freeze_layers"] = args.freeze
+        if args.cache_frozen:
+            settings["cache_frozen"] = True
     if args.bf16:
         settings["bf16"] = True
     return settings
@@ -248,13 +251,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--freeze", type=int, default=0, help="keep the embeddings and the first N layers fixed"
     )
+    parser.add_argument(
+        "--cache-frozen",
+        action="store_true",
+        help="with --freeze: compute the frozen layers' states once, not at every step",
+    )
     parser.add_argument("--bf16", action="store_true", help="bf16 autocast on the CPU (AMX)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime threads")
     parser.add_argument(
         "--fit-only", action="store_true", help="no export, no out-of-fold outputs (teachers)"
     )
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.cache_frozen and not args.freeze:
+        parser.error("--cache-frozen needs --freeze N")
+    return args
 
 
 def start_log(out: Path, args: argparse.Namespace) -> Path:

@@ -24,6 +24,8 @@ class Batch:
     features: torch.Tensor | None
     targets: torch.Tensor | None
     soft: torch.Tensor | None = None
+    prefix: torch.Tensor | None = None
+    """The frozen layers' cached states (:mod:`._frozen`), when the fit caches them."""
 
     def to(self, device: str) -> Batch:
         """The same batch with its tensors on ``device``."""
@@ -39,6 +41,7 @@ class Batch:
             features=move(self.features),
             targets=move(self.targets),
             soft=move(self.soft),
+            prefix=move(self.prefix),
         )
 
 

@@ -156,6 +156,8 @@ def _card_fitting(tr: dict[str, Any]) -> str:
     notes = []
     if tr.get("freeze_layers"):
         notes.append(f" The embeddings and the first {tr['freeze_layers']} layers kept as loaded.")
+        if tr.get("cache_frozen"):
+            notes.append(" Their states computed once, without dropout.")
     if tr.get("bf16"):
         notes.append(" Computed in bfloat16.")
     return "".join(notes)

@@ -14,6 +14,7 @@ from torch import nn
 from .._errors import TrainingError
 from .._pipeline import N_FEATURES, prepare_tokenizer
 from .._techniques import TECHNIQUE_NAMES
+from ._frozen import top_states
 
 
 class SpanHead(nn.Module):
@@ -48,6 +49,17 @@ class Tagger(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
         hidden = states.last_hidden_state
+        return self.bio(self.dropout(hidden)), hidden
+
+    def from_states(
+        self,
+        prefix: torch.Tensor,
+        first_layer: int,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """As :meth:`forward`, from the cached output of the first ``first_layer`` layers."""
+        hidden = top_states(self.encoder, first_layer, prefix, input_ids, attention_mask)
         return self.bio(self.dropout(hidden)), hidden
 
 
