@@ -30,10 +30,11 @@ def _encoders() -> list[Any]:
     """Tiny random BERT (as MiniLM) and MPNet (as all-mpnet-base-v2, with its position bias)."""
     from transformers import BertConfig, BertModel, MPNetConfig, MPNetModel
 
-    shape = {"vocab_size": 100, "hidden_size": 32, "num_hidden_layers": 4}
+    shape: dict[str, Any] = {"vocab_size": 100, "hidden_size": 32, "num_hidden_layers": 4}
     shape |= {"num_attention_heads": 4, "intermediate_size": 64}
     torch.manual_seed(0)
-    return [BertModel(BertConfig(**shape)).eval(), MPNetModel(MPNetConfig(**shape)).eval()]
+    encoders: list[Any] = [BertModel(BertConfig(**shape)), MPNetModel(MPNetConfig(**shape))]
+    return [encoder.eval() for encoder in encoders]
 
 
 @pytest.mark.parametrize("model", [0, 1], ids=["bert", "mpnet"])
