@@ -48,8 +48,7 @@ class Tagger(nn.Module):
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-        hidden = states.last_hidden_state
-        return self.bio(self.dropout(hidden)), hidden
+        return self._tagged(states.last_hidden_state)
 
     def from_states(
         self,
@@ -59,7 +58,12 @@ class Tagger(nn.Module):
         attention_mask: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """As :meth:`forward`, from the cached output of the first ``first_layer`` layers."""
-        hidden = top_states(self.encoder, first_layer, prefix, input_ids, attention_mask)
+        return self._tagged(
+            top_states(self.encoder, first_layer, prefix, input_ids, attention_mask)
+        )
+
+    def _tagged(self, hidden: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The BIO logits of the encoder's last states, and those states."""
         return self.bio(self.dropout(hidden)), hidden
 
 
