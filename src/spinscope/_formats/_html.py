@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._pipeline import Analysis
+from .._pipeline import Analysis, Span
 from .._techniques import TECHNIQUES, get_technique
 from ._attributions import aims_at, said_by
 from ._highlight import segments
@@ -34,38 +34,48 @@ def _environment() -> Environment:
 
 def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
     """The data the report template renders (also what a web page would need)."""
+    return {
+        "title": title,
+        "pieces": _pieces(analysis),
+        "legend": _legend(analysis),
+        "sentences": _sentences(analysis),
+        "summary": analysis.summary.line(),
+        "analysis": analysis,
+    }
+
+
+def _pieces(analysis: Analysis) -> list[dict[str, Any]]:
+    """The text cut where marks begin and end, each piece with its marks, surest first."""
     number = {t.name: i for i, t in enumerate(TECHNIQUES, 1)}
     voices = analysis.attributions is not None
     pieces: list[dict[str, Any]] = []
     for seg in segments(analysis.text, analysis.spans):
-        chunk = analysis.text[seg.start : seg.end]
-        if not seg.spans:
-            pieces.append({"text": chunk, "spans": []})
-            continue
         ordered = sorted(seg.spans, key=lambda s: -s.confidence)
-        pieces.append(
-            {
-                "text": chunk,
-                "spans": [
-                    {
-                        "technique": s.technique,
-                        "n": number[s.technique],
-                        "title": get_technique(s.technique).title,
-                        "color": get_technique(s.technique).color,
-                        "definition": get_technique(s.technique).definition,
-                        "confidence": s.confidence,
-                        "fragment": analysis.text[s.start : s.end],
-                        # Whose voice, in words; None when no attributions were looked for.
-                        "voice": said_by(s) if voices else None,
-                        # Whom it aims at, in words; None when it names no one.
-                        "target": aims_at(s),
-                        "why": why(s),
-                    }
-                    for s in ordered
-                ],
-            }
-        )
-    sentences = [
+        marks = [_mark(analysis, s, number[s.technique], voices) for s in ordered]
+        pieces.append({"text": analysis.text[seg.start : seg.end], "spans": marks})
+    return pieces
+
+
+def _mark(analysis: Analysis, span: Span, n: int, voices: bool) -> dict[str, Any]:
+    technique = get_technique(span.technique)
+    return {
+        "technique": span.technique,
+        "n": n,
+        "title": technique.title,
+        "color": technique.color,
+        "definition": technique.definition,
+        "confidence": span.confidence,
+        "fragment": analysis.text[span.start : span.end],
+        # Whose voice, in words; None when no attributions were looked for.
+        "voice": said_by(span) if voices else None,
+        # Whom it aims at, in words; None when it names no one.
+        "target": aims_at(span),
+        "why": why(span),
+    }
+
+
+def _sentences(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
         {
             "text": " ".join(analysis.text[s.start : s.end].split()),
             "score": s.score,
@@ -74,7 +84,10 @@ def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
         for s in analysis.sentences
         if s.score > 0
     ]
-    legend = [
+
+
+def _legend(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
         {
             "name": t.name,
             "title": t.title,
@@ -84,14 +97,6 @@ def report_context(analysis: Analysis, title: str) -> dict[str, Any]:
         }
         for t in TECHNIQUES
     ]
-    return {
-        "title": title,
-        "pieces": pieces,
-        "legend": legend,
-        "sentences": sentences,
-        "summary": analysis.summary.line(),
-        "analysis": analysis,
-    }
 
 
 def render_html(analysis: Analysis, title: str) -> str:
