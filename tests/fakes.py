@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,7 @@ from spinscope._pipeline import (
     AttributionHead,
     Decoding,
     Forward,
+    Member,
     SpanFilter,
     TechniqueStacker,
 )
@@ -152,6 +153,7 @@ def fake_model(
     attribution: bool = False,
     stacker: TechniqueStacker | None = None,
     span_filter: SpanFilter | None = None,
+    members: Sequence[Member] = (),
     **config: Any,
 ) -> Model:
     cfg = ModelConfig(
@@ -180,6 +182,7 @@ def fake_model(
         fake_attribution_head() if attribution else None,
         stacker,
         span_filter,
+        members,
     )
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tokenizers import Tokenizer, models, pre_tokenizers
 
 from spinscope._errors import TrainingError
-from spinscope._pipeline import B_TAG, I_TAG, O_TAG
+from spinscope._pipeline import B_TAG, I_TAG, O_TAG, soft_tags
 from spinscope._semeval import Label
 from spinscope._techniques import TECHNIQUE_NAMES
 from spinscope.train._data import article_examples
@@ -21,7 +21,6 @@ from spinscope.train._soft_targets import (
     average_targets,
     load_targets,
     save_targets,
-    soft_tags,
 )
 
 

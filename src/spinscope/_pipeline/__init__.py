@@ -19,6 +19,7 @@ from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span, join_nearby, merg
 from ._evidence import EVIDENCE_FILE, Evidence, EvidenceIndex, Example, span_vectors, unit_rows
 from ._features import N_FEATURES, ArticleIndex, span_features
 from ._loading import MODEL_FILES, default_model_path
+from ._members import Member, soft_tags
 from ._model import Model
 from ._notebook import SPAN_COLUMNS, html_of, missing_pandas, register_html, spans_frame
 from ._reading import Forward
@@ -73,6 +74,7 @@ __all__ = [
     "Example",
     "Forward",
     "InferenceSession",
+    "Member",
     "Mention",
     "Model",
     "ModelConfig",
@@ -107,6 +109,7 @@ __all__ = [
     "quote_baseline",
     "register_html",
     "resolve",
+    "soft_tags",
     "span_features",
     "span_vectors",
     "span_window",

@@ -38,6 +38,8 @@ class ModelConfig:
             when the filter's score reaches this (0 keeps every candidate).
         encoder: What the network was fine-tuned from.
         layers: Encoder layers kept.
+        members: Sub-directories holding more taggers whose BIO probabilities are
+            averaged with this one's (an ensemble, see ``_members``); empty for one network.
         validation: Figures measured on the validation split at training time.
     """
 
@@ -58,6 +60,7 @@ class ModelConfig:
     keep_threshold: float = 0.0
     encoder: str = "all-MiniLM-L6-v2"
     layers: int = 6
+    members: tuple[str, ...] = ()
     format_version: int = FORMAT_VERSION
     validation: dict[str, Any] = field(default_factory=dict)
 
@@ -79,7 +82,7 @@ class ModelConfig:
                 raise ValueError("expected a JSON object")
             known = {f.name for f in fields(cls)}
             data = {k: v for k, v in raw.items() if k in known}
-            for key in ("techniques", "calibration"):
+            for key in ("techniques", "calibration", "members"):
                 if key in data:
                     data[key] = tuple(data[key])
             config = cls(**data)

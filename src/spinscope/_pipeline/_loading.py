@@ -10,7 +10,8 @@ a span's classification probabilities stand in). It may also hold the attributio
 attributions are looked for; the evidence index (``evidence.npz``, see ``_evidence``); and
 the technique stacker (``technique_stacker.npz``, see ``_stacker``): without it, given
 spans are classified by the span head alone; and the span filter (``span_filter.npz``, see
-``_span_filter``): without it, every decoded candidate is kept.
+``_span_filter``): without it, every decoded candidate is kept. The sub-directories its
+config names as ``members`` hold more taggers, run beside this one (see ``_members``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead
 from ._config import ModelConfig
 from ._evidence import EVIDENCE_FILE, EvidenceIndex
 from ._heads import Heads
+from ._members import Member, load_members
 from ._session import InferenceSession, open_session
 from ._span_filter import FILTER_FILE, SpanFilter
 from ._stacker import STACKER_FILE, TechniqueStacker
@@ -68,6 +70,8 @@ class Network:
     (``None``: classification takes the span head's own)."""
     span_filter: SpanFilter | None = None
     """Chooses which decoded candidates to keep (``None``: every one)."""
+    members: tuple[Member, ...] = ()
+    """More taggers whose BIO probabilities are averaged with this one's (an ensemble)."""
 
 
 def default_model_path() -> Path:
@@ -135,6 +139,7 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
     # caller decodes one article while the pool encodes the next.
     pool = ThreadPoolExecutor(settings.threads, "spinscope") if settings.threads > 1 else None
     heads = Heads(span_head, e2e_head)
+    members = load_members(folder, config.members)
     return Network(
         tokenizer,
         config,
@@ -146,4 +151,5 @@ def load_network(folder: Path, settings: Settings, tagger_file: str = "tagger.on
         evidence,
         stacker,
         span_filter,
+        members,
     )

@@ -19,7 +19,7 @@ text goes through them:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +44,7 @@ from ._reading import (
     forward_span_inputs,
     technique_probs,
 )
+from ._members import Member
 from ._session import InferenceSession
 from ._span_filter import SpanFilter
 from ._stacker import TechniqueStacker
@@ -75,6 +76,7 @@ class Model:
         attribution_head: AttributionHead | None = None,
         stacker: TechniqueStacker | None = None,
         span_filter: SpanFilter | None = None,
+        members: Sequence[Member] = (),
     ) -> None:
         self.path = path
         heads = Heads(span_head, e2e_head)
@@ -89,6 +91,7 @@ class Model:
             None,
             stacker,
             span_filter,
+            tuple(members),
         )
 
     @classmethod

@@ -24,6 +24,7 @@ from ._encoder import Piece, encode, plan_piece, plan_pieces
 from ._features import ArticleIndex
 from ._heads import span_inputs
 from ._loading import Network
+from ._members import blend
 from ._roles import Attribution
 from ._stacker import stacker_inputs
 from ._text import split_pieces
@@ -54,6 +55,7 @@ def forward(network: Network, text: str) -> Forward:
     plans = plan_pieces(net.tokenizer, net.config, text, net.settings.piece_chars)
     batch = net.settings.batch_windows
     pieces = [encode(net.tagger, net.config, [plan], batch, pool=net.pool)[0] for plan in plans]
+    pieces = [blend(p, text, net.members, batch, net.pool) for p in pieces]
     return Forward(text, ArticleIndex.build(text), pieces)
 
 
@@ -106,7 +108,8 @@ def _piece_of(network: Network, source: str | Forward, where: tuple[int, int]) -
     if plan is None:
         return None
     batch = network.settings.batch_windows
-    return encode(network.tagger, network.config, [plan], batch, pool=network.pool)[0]
+    piece = encode(network.tagger, network.config, [plan], batch, pool=network.pool)[0]
+    return blend(piece, source, network.members, batch, network.pool)
 
 
 def forward_attributions(network: Network, fwd: Forward) -> list[Attribution] | None:

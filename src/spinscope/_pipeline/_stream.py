@@ -38,6 +38,7 @@ from ._choose import Candidate
 from ._encoder import Piece, Plan, plan_piece, submit
 from ._features import ArticleIndex
 from ._loading import Network
+from ._members import blend
 from ._roles import Attribution
 from ._text import split_pieces
 
@@ -157,6 +158,9 @@ def _decode_chunk(
             continue
         if step.plan is not None:
             piece = pieces.popleft()  # its states are dropped with this reference
+            if network.members:
+                batch = network.settings.batch_windows
+                piece = blend(piece, article.text, network.members, batch, network.pool)
             article.found += piece_candidates(
                 article.index,
                 piece,

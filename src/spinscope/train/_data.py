@@ -17,11 +17,12 @@ from .._pipeline import (
     encode_article,
     merge_overlapping,
     plan_windows,
+    soft_tags,
     span_features,
     span_window,
 )
 from .._semeval import Corpus, Label
-from ._soft_targets import ArticleTargets, soft_tags
+from ._soft_targets import ArticleTargets
 
 IGNORE = -100
 

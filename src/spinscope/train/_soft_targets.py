@@ -16,7 +16,6 @@ GPU machine fits a student without the teachers' weights. numpy only: no torch h
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import TrainingError
-from .._pipeline import B_TAG, I_TAG, O_TAG
+from .._pipeline import soft_tags
 
 Floats = npt.NDArray[np.float32]
 
@@ -44,38 +43,6 @@ class ArticleTargets:
     offsets: npt.NDArray[np.int64]
     probs: Floats
     spans: dict[tuple[int, int], Floats]
-
-
-def soft_tags(
-    student: Sequence[tuple[int, int]], teacher: npt.NDArray[np.int64], probs: Floats
-) -> Floats:
-    """O/B/I probabilities for the student's tokens, read off the teacher's tokens.
-
-    Each student token takes the teacher token holding its first character. When that
-    teacher token started earlier (the student cut a word finer), the student token is
-    inside a word, so the teacher's B becomes I. A student token no teacher token covers
-    is O.
-
-    Example:
-        >>> t = np.array([[0, 6], [7, 9]])
-        >>> p = np.array([[0.25, 0.75, 0.0], [0.5, 0.0, 0.5]], dtype=np.float32)
-        >>> soft_tags([(0, 2), (2, 6), (7, 9)], t, p).tolist()
-        [[0.25, 0.75, 0.0], [0.25, 0.0, 0.75], [0.5, 0.0, 0.5]]
-    """
-    out = np.zeros((len(student), 3), dtype=np.float32)
-    out[:, O_TAG] = 1.0
-    ends = teacher[:, 1].tolist() if len(teacher) else []
-    for i, (start, _end) in enumerate(student):
-        j = bisect_right(ends, start)
-        if j >= len(teacher) or teacher[j, 0] > start:
-            continue
-        row = probs[j].astype(np.float32)
-        if teacher[j, 0] < start:
-            row = row.copy()
-            row[I_TAG] += row[B_TAG]
-            row[B_TAG] = 0.0
-        out[i] = row
-    return out
 
 
 def average_targets(teachers: Sequence[dict[str, ArticleTargets]]) -> dict[str, ArticleTargets]:
