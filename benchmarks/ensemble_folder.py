@@ -9,10 +9,12 @@ another's taggers as members (``config.json`` ``members``, see ``spinscope._pipe
 ``ensemble_si.py`` measures what averaging buys span identification alone, from kept
 out-of-fold probabilities; this measures the ensemble as the run-time pipeline reads it:
 the member's BIO probabilities averaged onto the primary's tokens, the primary's technique
-heads and token states, and an end-to-end head fitted on the ensemble's own candidates (the
-first scoring run fits it, as ``cv.py`` fits every fold's). Every fold both folders have
-finished is linked (hard links, no copies of the networks); the primary's end-to-end head,
-span filter and stacker are left behind, since they were fitted on its candidates alone.
+heads and token states (with ``--member-heads`` also the member's span head, whose technique
+probabilities are averaged in), and an end-to-end head fitted on the ensemble's own
+candidates (the first scoring run fits it, as ``cv.py`` fits every fold's). Every fold
+both folders have finished is linked (hard links, no copies of the networks); the
+primary's end-to-end head, span filter and stacker are left behind, since they were fitted
+on its candidates alone.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ def link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def ensemble_fold(primary: Path, member: Path, out: Path) -> None:
-    """``out``: the fold network ``primary`` with ``member``'s int8 tagger as its member."""
+def ensemble_fold(primary: Path, member: Path, out: Path, heads: bool = False) -> None:
+    """``out``: the fold network ``primary`` with ``member``'s int8 tagger as its member
+    (and with ``heads``, its span head)."""
     out.mkdir(parents=True)
     for path in primary.iterdir():
         if path.is_file() and path.name not in LEFT_BEHIND:
@@ -45,6 +48,8 @@ def ensemble_fold(primary: Path, member: Path, out: Path) -> None:
     for name in ("config.json", "tokenizer.json"):
         link(member / name, out / MEMBER / name)
     link(member / "tagger.int8.onnx", out / MEMBER / "tagger.onnx")
+    if heads:
+        link(member / "span_head.onnx", out / MEMBER / "span_head.onnx")
     config = json.loads((primary / "config.json").read_text(encoding="utf-8"))
     config["members"] = [MEMBER]
     (out / "config.json").unlink()
@@ -56,6 +61,9 @@ def main() -> None:
     parser.add_argument("--primary", type=Path, required=True, help="cv_train.py output")
     parser.add_argument("--member", type=Path, required=True, help="cv_train.py output")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--member-heads", action="store_true", help="average the member's span head in too"
+    )
     args = parser.parse_args()
     folds = (args.primary / "folds.json").read_text(encoding="utf-8")
     if folds != (args.member / "folds.json").read_text(encoding="utf-8"):
@@ -66,7 +74,7 @@ def main() -> None:
         other, target = args.member / fold.name, args.out / fold.name
         done = (fold / "done.json").is_file() and (other / "done.json").is_file()
         if done and not target.exists():
-            ensemble_fold(fold, other, target)
+            ensemble_fold(fold, other, target, args.member_heads)
             print(f"{target}: {fold} with {other}'s tagger")
 
 

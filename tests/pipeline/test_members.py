@@ -22,6 +22,7 @@ from ..fakes import LOADED, WORDS, FakeTagger, fake_model, fake_tokenizer
 
 Array = npt.NDArray[Any]
 TEXT = "They are traitors and liars, and this plan is a disgrace to our city."
+AUTHORITY = 0
 
 
 class QuietTagger:
@@ -43,9 +44,18 @@ def _chars_tokenizer() -> Tokenizer:
     return tok
 
 
-def _member(tagger: Any, tokenizer: Tokenizer | None = None) -> Member:
+class AuthorityHead:
+    """A member's span head that calls every span an appeal to authority."""
+
+    def run(self, output_names: list[str], input_feed: dict[str, Array]) -> list[Array]:
+        probs = np.zeros((len(input_feed["x"]), 14), dtype=np.float32)
+        probs[:, AUTHORITY] = 1.0
+        return [probs]
+
+
+def _member(tagger: Any, tokenizer: Tokenizer | None = None, head: Any = None) -> Member:
     config = ModelConfig("member", window_size=8, window_overlap=2, cls_id=1, sep_id=2)
-    return Member(tokenizer or fake_tokenizer(), config, tagger)
+    return Member(tokenizer or fake_tokenizer(), config, tagger, head)
 
 
 def test_a_member_that_agrees_changes_nothing() -> None:
@@ -135,3 +145,23 @@ def test_the_shipped_network_as_its_own_member_gives_its_analysis(tmp_path: Path
     text = " ".join(WORDS) + ". " + TEXT * 3
     alone, both = Model.load().analyze(text), Model.load(folder).analyze(text)
     assert both.spans == alone.spans and both.passages == alone.passages
+
+
+def test_a_member_with_a_span_head_classifies_spans_too() -> None:
+    spans = [(9, 17), (22, 27)]
+    own = fake_model().technique_probs(TEXT, spans)
+    model = fake_model(members=[_member(FakeTagger(), head=AuthorityHead())])
+    both = model.technique_probs(TEXT, spans)
+    assert np.allclose(both, (own + np.eye(14, dtype=np.float32)[AUTHORITY]) / 2)
+    assert np.allclose(model.technique_probs(model.forward(TEXT), spans), both)
+    found = model.analyze(TEXT)
+    assert found.spans and {s.technique for s in found.spans} >= {"Appeal_to_Authority"}
+    assert [a.spans for a in model.pipe([TEXT])] == [found.spans]
+
+
+def test_a_member_with_another_tokenizer_classifies_spans_from_its_own_tokens() -> None:
+    spans = [(9, 17)]
+    own = fake_model().technique_probs(TEXT, spans)
+    chars = _member(QuietTagger(), _chars_tokenizer(), AuthorityHead())
+    both = fake_model(members=[chars]).technique_probs(TEXT, spans)
+    assert np.allclose(both, (own + np.eye(14, dtype=np.float32)[AUTHORITY]) / 2)

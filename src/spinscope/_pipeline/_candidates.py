@@ -26,6 +26,7 @@ from ._encoder import Piece
 from ._evidence import span_vectors
 from ._features import N_FEATURES, ArticleIndex
 from ._heads import Heads, span_inputs
+from ._members import Member, span_probs
 from ._span_filter import SpanFilter, keep_candidates
 
 
@@ -75,9 +76,11 @@ def piece_candidates(
     heads: Heads,
     span_filter: SpanFilter | None = None,
     keep: float = 0.0,
+    members: Sequence[Member] = (),
 ) -> list[Candidate]:
-    """The candidates of one piece: decoded spans and both heads' answers for them; with
-    ``span_filter``, those whose filter score reaches ``keep``.
+    """The candidates of one piece: decoded spans and both heads' answers for them (an
+    ensemble's ``members`` with span heads classify them too); with ``span_filter``, those
+    whose filter score reaches ``keep``.
 
     Example:
         >>> # piece_candidates(ArticleIndex.build(text), piece, 0.5, network.heads)
@@ -85,8 +88,9 @@ def piece_candidates(
     decoded = decode_spans(index.text, piece.encoded.offsets, piece.probs, threshold)
     if not decoded:
         return []
-    x = span_inputs(index, piece, [(a, b) for a, b, _ in decoded])
-    probs = heads.span_probs(x)
+    spans = [(a, b) for a, b, _ in decoded]
+    x = span_inputs(index, piece, spans)
+    probs = span_probs(heads, x, index, piece, spans, members)
     labels = heads.labels(x, probs)
     # A float16 copy: a view would keep every head row of the piece alive until the
     # article is done, which on a 5 MB text is tens of thousands of candidates.

@@ -55,6 +55,9 @@ class Piece:
         probs: ``(tokens, 3)`` BIO probabilities, one row per token.
         hidden: Per window, its ``(positions, hidden size)`` token states.
         masks: Per window, its attention mask.
+        others: The same characters as an ensemble's members read them, in the order of
+            the network's members (``None``: that member found no token); empty for one
+            network (see ``_members``).
     """
 
     encoded: Encoded
@@ -62,6 +65,7 @@ class Piece:
     probs: npt.NDArray[np.float32]
     hidden: list[npt.NDArray[np.float32]]
     masks: list[npt.NDArray[np.int64]]
+    others: tuple[Piece | None, ...] = ()
 
     def covers(self, start: int) -> bool:
         """Whether character ``start`` of the article lies within this piece's tokens."""

@@ -10,10 +10,14 @@ whose ``config.json`` names ``members`` (sub-directories, each with its own
   its own windows (:func:`~._encoder.plan_piece`, :func:`~._encoder.encode`);
 - its token probabilities are read off onto the primary tagger's tokens by characters
   (:func:`soft_tags`), whatever the two tokenizers;
-- the piece's probabilities become the mean of all (:func:`blend`).
+- the piece's probabilities become the mean of all (:func:`blend`), and the member's
+  reading is kept beside it (``Piece.others``);
+- a member with a span head (``span_head.onnx``) also classifies each span from its own
+  token states, and the technique probabilities are the mean of the primary's and those
+  (:func:`span_probs`).
 
-Everything after that (decoding, the technique heads, which read the primary's token
-states) is the primary network's. A model without members is untouched.
+Everything else (decoding, the end-to-end head, the attribution head) is the primary
+network's. A model without members is untouched.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from tokenizers import Tokenizer
 
 from .._errors import ModelError
 from ._config import ModelConfig
-from ._decode import B_TAG, I_TAG, O_TAG
+from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span
 from ._encoder import Piece, encode, plan_piece
-from ._session import InferenceSession, open_session
+from ._features import ArticleIndex
+from ._heads import Heads, span_inputs
+from ._session import InferenceSession, open_session, run_one
 from ._tokens import prepare_tokenizer
 
 Floats = npt.NDArray[np.float32]
@@ -42,11 +48,13 @@ MEMBER_FILES = ("config.json", "tokenizer.json", "tagger.onnx")
 
 @dataclass(frozen=True)
 class Member:
-    """One more tagger of an ensemble: its tokenizer, window settings and session."""
+    """One more tagger of an ensemble: its tokenizer, window settings and session, and its
+    span head (``None``: it only says where spans are)."""
 
     tokenizer: Tokenizer
     config: ModelConfig
     tagger: InferenceSession
+    span_head: InferenceSession | None = None
 
 
 def load_members(folder: Path, names: Sequence[str]) -> tuple[Member, ...]:
@@ -69,9 +77,11 @@ def load_members(folder: Path, names: Sequence[str]) -> tuple[Member, ...]:
         try:
             tokenizer = prepare_tokenizer(Tokenizer.from_file(str(sub / "tokenizer.json")))
             tagger = open_session(sub / "tagger.onnx")
+            head = sub / "span_head.onnx"
+            span_head = open_session(head) if head.is_file() else None
         except Exception as exc:  # onnxruntime and tokenizers raise their own types
             raise ModelError(f"{sub}: cannot load the ensemble member ({exc})") from None
-        members.append(Member(tokenizer, config, tagger))
+        members.append(Member(tokenizer, config, tagger, span_head))
     return tuple(members)
 
 
@@ -104,19 +114,26 @@ def soft_tags(tokens: Offsets, other: npt.NDArray[np.int64], probs: Floats) -> F
     return out
 
 
-def member_probs(
+def read_piece(
     member: Member, text: str, offsets: Offsets, batch: int, pool: Executor | None = None
-) -> Floats:
-    """What ``member`` says of the characters ``offsets`` cover, on those tokens.
+) -> Piece | None:
+    """The characters ``offsets`` cover as ``member`` reads them (``None``: no token).
 
     Example:
-        >>> # member_probs(network.members[0], text, piece.encoded.offsets, 1)
+        >>> # read_piece(network.members[0], text, piece.encoded.offsets, 1)
     """
     plan = plan_piece(member.tokenizer, member.config, text, offsets[0][0], offsets[-1][1])
-    if plan is None:  # the member's tokenizer found nothing to read: it says O
+    if plan is None:
+        return None
+    return encode(member.tagger, member.config, [plan], batch, pool=pool)[0]
+
+
+def on_tokens(offsets: Offsets, other: Piece | None) -> Floats:
+    """A member's BIO probabilities read off onto the tokens ``offsets`` (O where it read
+    nothing)."""
+    if other is None:
         return soft_tags(offsets, np.zeros((0, 2), dtype=np.int64), np.zeros((0, 3), np.float32))
-    piece = encode(member.tagger, member.config, [plan], batch, pool=pool)[0]
-    return soft_tags(offsets, np.asarray(piece.encoded.offsets, dtype=np.int64), piece.probs)
+    return soft_tags(offsets, np.asarray(other.encoded.offsets, dtype=np.int64), other.probs)
 
 
 def blend(
@@ -126,7 +143,8 @@ def blend(
     batch: int,
     pool: Executor | None = None,
 ) -> Piece:
-    """``piece`` with its BIO probabilities averaged with every member's (equal weights).
+    """``piece`` with its BIO probabilities averaged with every member's (equal weights),
+    and the members' readings kept in ``others`` for :func:`span_probs`.
 
     Example:
         >>> # piece = blend(piece, text, network.members, 1, network.pool)
@@ -134,5 +152,35 @@ def blend(
     if not members:
         return piece
     offsets = piece.encoded.offsets
-    probs = [piece.probs] + [member_probs(m, text, offsets, batch, pool) for m in members]
-    return replace(piece, probs=np.mean(probs, axis=0).astype(np.float32))
+    others = tuple(read_piece(m, text, offsets, batch, pool) for m in members)
+    probs = [piece.probs] + [on_tokens(offsets, other) for other in others]
+    return replace(piece, probs=np.mean(probs, axis=0).astype(np.float32), others=others)
+
+
+def span_probs(
+    heads: Heads,
+    x: Floats,
+    index: ArticleIndex,
+    piece: Piece,
+    spans: Sequence[tuple[int, int]],
+    members: Sequence[Member] = (),
+) -> Floats:
+    """The technique probabilities of ``spans`` (``x``: their :func:`span_inputs` rows):
+    the span head's, averaged with each member's that has a span head and reads the span.
+
+    Example:
+        >>> # span_probs(network.heads, x, index, piece, spans, network.members)
+    """
+    probs = heads.span_probs(x)
+    if not any(m.span_head is not None for m in members):
+        return probs
+    total, count = probs.astype(np.float64), np.ones(len(spans))
+    for member, other in zip(members, piece.others, strict=True):
+        if member.span_head is None or other is None:
+            continue
+        held = [i for i, sp in enumerate(spans) if chars_to_token_span(other.encoded.offsets, *sp)]
+        if held:
+            rows = span_inputs(index, other, [spans[i] for i in held])
+            total[held] += run_one(member.span_head, "probs", {"x": rows})
+            count[held] += 1
+    return (total / count[:, None]).astype(np.float32)

@@ -36,6 +36,7 @@ from ._choose import Candidate, Request, choose_techniques, make_request, text_e
 from ._config import ModelConfig
 from ._heads import Heads
 from ._loading import Network, load_network, model_folder
+from ._members import Member
 from ._reading import (
     Forward,
     forward,
@@ -44,7 +45,6 @@ from ._reading import (
     forward_span_inputs,
     technique_probs,
 )
-from ._members import Member
 from ._session import InferenceSession
 from ._span_filter import SpanFilter
 from ._stacker import TechniqueStacker

@@ -24,7 +24,7 @@ from ._encoder import Piece, encode, plan_piece, plan_pieces
 from ._features import ArticleIndex
 from ._heads import span_inputs
 from ._loading import Network
-from ._members import blend
+from ._members import blend, span_probs
 from ._roles import Attribution
 from ._stacker import stacker_inputs
 from ._text import split_pieces
@@ -70,7 +70,7 @@ def forward_candidates(network: Network, fwd: Forward, threshold: float) -> list
         cand
         for piece in fwd.pieces
         for cand in piece_candidates(
-            fwd.index, piece, threshold, network.heads, network.span_filter, keep
+            fwd.index, piece, threshold, network.heads, network.span_filter, keep, network.members
         )
     ]
 
@@ -88,14 +88,16 @@ def forward_span_inputs(
     for i, (start, _) in enumerate(spans):
         k = next(k for k, p in enumerate(fwd.pieces) if p.covers(start))
         by_piece[k].append(i)
-    parts = [
-        (idxs, span_inputs(fwd.index, fwd.pieces[k], [spans[i] for i in idxs]))
-        for k, idxs in by_piece.items()
-    ]
-    rows = np.empty((len(spans), parts[0][1].shape[1]), dtype=np.float32)
-    for idxs, x in parts:
-        rows[idxs] = x
-    return rows, network.heads.span_probs(rows)
+    rows = probs = np.empty((0, 0), dtype=np.float32)
+    for k, idxs in by_piece.items():
+        mine = [spans[i] for i in idxs]
+        x = span_inputs(fwd.index, fwd.pieces[k], mine)
+        p = span_probs(network.heads, x, fwd.index, fwd.pieces[k], mine, network.members)
+        if not rows.size:
+            rows = np.empty((len(spans), x.shape[1]), dtype=np.float32)
+            probs = np.empty((len(spans), p.shape[1]), dtype=np.float32)
+        rows[idxs], probs[idxs] = x, p
+    return rows, probs
 
 
 def _piece_of(network: Network, source: str | Forward, where: tuple[int, int]) -> Piece | None:
@@ -163,7 +165,9 @@ def technique_probs(
             if piece is None or not chars_to_token_span(piece.encoded.offsets, *clipped):
                 raise InputError(f"span {list(spans[i])} covers no word of the text")
         assert piece is not None
-        probs = net.heads.span_probs(span_inputs(index, piece, [sp for _, sp in items]))
+        mine = [sp for _, sp in items]
+        x = span_inputs(index, piece, mine)
+        probs = span_probs(net.heads, x, index, piece, mine, net.members)
         for (i, _), p in zip(items, probs, strict=True):
             result[i] = p
     if stacked and net.stacker is not None:

@@ -168,6 +168,7 @@ def _decode_chunk(
                 network.heads,
                 network.span_filter,
                 network.config.keep_threshold,
+                network.members,
             )
             head = network.attribution_head
             if head is not None and article.said is not None:
