@@ -88,14 +88,16 @@ def forward_span_inputs(
     for i, (start, _) in enumerate(spans):
         k = next(k for k, p in enumerate(fwd.pieces) if p.covers(start))
         by_piece[k].append(i)
-    rows = probs = np.empty((0, 0), dtype=np.float32)
+    parts = []
     for k, idxs in by_piece.items():
-        mine = [spans[i] for i in idxs]
-        x = span_inputs(fwd.index, fwd.pieces[k], mine)
-        p = span_probs(network.heads, x, fwd.index, fwd.pieces[k], mine, network.members)
-        if not rows.size:
-            rows = np.empty((len(spans), x.shape[1]), dtype=np.float32)
-            probs = np.empty((len(spans), p.shape[1]), dtype=np.float32)
+        piece, mine = fwd.pieces[k], [spans[i] for i in idxs]
+        x = span_inputs(fwd.index, piece, mine)
+        parts.append(
+            (idxs, x, span_probs(network.heads, x, fwd.index, piece, mine, network.members))
+        )
+    rows = np.empty((len(spans), parts[0][1].shape[1]), dtype=np.float32)
+    probs = np.empty((len(spans), parts[0][2].shape[1]), dtype=np.float32)
+    for idxs, x, p in parts:
         rows[idxs], probs[idxs] = x, p
     return rows, probs
 

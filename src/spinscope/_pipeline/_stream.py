@@ -158,9 +158,8 @@ def _decode_chunk(
             continue
         if step.plan is not None:
             piece = pieces.popleft()  # its states are dropped with this reference
-            if network.members:
-                batch = network.settings.batch_windows
-                piece = blend(piece, article.text, network.members, batch, network.pool)
+            batch = network.settings.batch_windows
+            piece = blend(piece, article.text, network.members, batch, network.pool)
             article.found += piece_candidates(
                 article.index,
                 piece,
