@@ -14,6 +14,7 @@ from typing import Any
 from ._errors import SpinscopeError
 
 ENV_PREFIX = "SPINSCOPE_"
+_PATHS = ("model", "models_dir")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -29,7 +30,12 @@ class Settings:
         1
     """
 
-    model: Path | None = _setting(None, "model directory; the shipped model when unset")
+    model: Path | None = _setting(
+        None, "model directory, or 'accurate'; the shipped model when unset"
+    )
+    models_dir: Path | None = _setting(
+        None, "where assembled models (--model accurate) are kept; ~/.cache/spinscope/models"
+    )
     threads: int = _setting(2, "encoder runs at once, one CPU thread each")
     batch_windows: int = _setting(
         1, "encoder windows per run (1: each window's numbers are its own)"
@@ -56,12 +62,25 @@ class Settings:
                 values[f.name] = raw
                 continue
             try:
-                values[f.name] = Path(raw) if f.name == "model" else int(raw)
+                values[f.name] = Path(raw) if f.name in _PATHS else int(raw)
             except ValueError:
                 raise SpinscopeError(
                     f"{ENV_PREFIX}{f.name.upper()}={raw!r}: expected an integer"
                 ) from None
         return replace(cls(), **values)
+
+    def models_home(self, environ: Mapping[str, str] | None = None) -> Path:
+        """Where assembled models live: ``models_dir``, else the user's cache directory.
+
+        Example:
+            >>> Settings().models_home({"XDG_CACHE_HOME": "/c"})
+            PosixPath('/c/spinscope/models')
+        """
+        if self.models_dir is not None:
+            return self.models_dir
+        env = os.environ if environ is None else environ
+        cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(cache) / "spinscope" / "models"
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .._errors import SpinscopeError
-from .._pipeline import Analysis, Model, ModelConfig, default_model_path
+from .._pipeline import Analysis, Model, ModelConfig, model_folder
 from .._settings import Settings
 from .._store import ArticleRecord, Failure, Result
 from ._inputs import Item, prepare
@@ -32,7 +32,7 @@ class ModelSpec:
     settings: Settings = field(default_factory=Settings)
 
     def directory(self) -> Path:
-        return self.path or self.settings.model or default_model_path()
+        return model_folder(self.path, self.settings)
 
     def model_id(self) -> str:
         """The model's id, read from its config without loading the network."""

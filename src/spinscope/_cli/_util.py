@@ -28,7 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 ModelOption = Annotated[
     Path | None,
     typer.Option(
-        "--model", help="Model directory (default: the shipped model, or $SPINSCOPE_MODEL)."
+        "--model",
+        help="Model directory, or accurate (default: the shipped model, or $SPINSCOPE_MODEL).",
     ),
 ]
 

@@ -3,14 +3,24 @@
 :class:`Model` runs it (``_model``); the stages are ``_loading`` (model directory ->
 sessions, through ``_session``), ``_encoder`` (windows -> token states), ``_candidates``
 and ``_heads`` (spans and their technique probabilities) and ``_choose`` (-> Analysis);
-``_stream`` runs them over many articles at once. The attribution head (``_attrhead``,
-decoded by ``_roles``) reads the same token states; ``_speakers`` names each source and
-``_voices`` marks each span ``author`` or ``attributed``; ``_targets`` finds whom each span
-aims at among the mentions of ``_mentions``. For notebooks, ``_notebook`` makes
-an analysis a pandas frame and holds the renderers that upper layers register for
-``_repr_html_``.
+``_stream`` runs them over many articles at once; ``_members`` adds an ensemble's other
+taggers, and ``_accurate`` assembles the opt-in accurate model from its shipped parts.
+The attribution head (``_attrhead``, decoded by ``_roles``) reads the same token
+states; ``_speakers`` names each source and ``_voices`` marks each span ``author`` or
+``attributed``; ``_targets`` finds whom each span aims at among the mentions of
+``_mentions``. For notebooks, ``_notebook`` makes an analysis a pandas frame and holds the
+renderers that upper layers register for ``_repr_html_``.
 """
 
+from ._accurate import (
+    ACCURATE,
+    MEMBER_COPIES,
+    PARTS_FILE,
+    Weights,
+    accurate_model_path,
+    build_tagger,
+    quantize_tagger,
+)
 from ._analysis import Analysis, Sentence, Span, Statement, Summary, build_analysis
 from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead, owners, token_states
 from ._choose import Candidate, calibrate, choose_techniques
@@ -18,7 +28,7 @@ from ._config import ModelConfig
 from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span, join_nearby, merge_overlapping
 from ._evidence import EVIDENCE_FILE, Evidence, EvidenceIndex, Example, span_vectors, unit_rows
 from ._features import N_FEATURES, ArticleIndex, span_features
-from ._loading import MODEL_FILES, default_model_path
+from ._loading import MODEL_FILES, default_model_path, model_folder
 from ._members import Member, soft_tags
 from ._model import Model
 from ._notebook import SPAN_COLUMNS, html_of, missing_pandas, register_html, spans_frame
@@ -45,6 +55,7 @@ from ._voices import attribute, statements
 from ._windows import plan_windows, span_window
 
 __all__ = [
+    "ACCURATE",
     "AIMED",
     "B_TAG",
     "CONFIG_FILE",
@@ -53,11 +64,13 @@ __all__ = [
     "HEAD_FILE",
     "I_TAG",
     "MAX_GAP",
+    "MEMBER_COPIES",
     "MODEL_FILES",
     "N_FEATURES",
     "N_FILTER_INPUTS",
     "N_GIVEN",
     "O_TAG",
+    "PARTS_FILE",
     "PRONOUNS",
     "ROLES",
     "SPAN_COLUMNS",
@@ -85,8 +98,11 @@ __all__ = [
     "Summary",
     "Target",
     "TechniqueStacker",
+    "Weights",
+    "accurate_model_path",
     "attribute",
     "build_analysis",
+    "build_tagger",
     "calibrate",
     "chars_to_token_span",
     "choose_techniques",
@@ -100,12 +116,14 @@ __all__ = [
     "join_nearby",
     "merge_overlapping",
     "missing_pandas",
+    "model_folder",
     "names",
     "open_session",
     "owners",
     "pack_windows",
     "plan_windows",
     "prepare_tokenizer",
+    "quantize_tagger",
     "quote_baseline",
     "register_html",
     "resolve",

@@ -25,6 +25,7 @@ from tokenizers import Tokenizer
 
 from .._errors import ModelError
 from .._settings import Settings
+from ._accurate import ACCURATE, accurate_model_path
 from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead
 from ._config import ModelConfig
 from ._evidence import EVIDENCE_FILE, EvidenceIndex
@@ -86,12 +87,22 @@ def default_model_path() -> Path:
 
 def model_folder(path: Path | None, settings: Settings) -> Path:
     """The directory to load: ``path``, else ``settings.model``, else the shipped model.
+    The name ``accurate`` (when no such directory exists) is the opt-in accurate model,
+    assembled on first use (see ``_accurate``).
+
+    Raises:
+        ModelError: for ``accurate`` when its pretrained weights are not installed.
 
     Example:
         >>> model_folder(Path("runs/v1"), Settings())
         PosixPath('runs/v1')
     """
-    return Path(path) if path is not None else (settings.model or default_model_path())
+    folder = Path(path) if path is not None else settings.model
+    if folder is None:
+        return default_model_path()
+    if str(folder) == ACCURATE and not folder.exists():
+        return accurate_model_path(settings, default_model_path())
+    return folder
 
 
 def check_files(folder: Path, tagger_file: str = "tagger.onnx") -> None:

@@ -19,6 +19,7 @@ from .._pipeline import (
     open_session,
     pack_windows,
     plan_windows,
+    quantize_tagger,
 )
 from ._net import SpanHead, Tagger, load_checkpoint
 
@@ -167,20 +168,8 @@ def _layer_norm_of(node: Any, helper: Any) -> list[Any]:
 
 
 def quantize(folder: Path) -> None:
-    """Quantize ``tagger.fp32.onnx`` to ``tagger.int8.onnx``: per-channel int8 weights of
-    the MatMuls and fused Attention, and the int8 embedding table (most of the file)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(
-        str(folder / "tagger.fp32.onnx"),
-        str(folder / "tagger.int8.onnx"),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul", "Attention", "Gather"],
-        # Fused operators defeat shape inference; their outputs are float.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    """Quantize ``tagger.fp32.onnx`` to ``tagger.int8.onnx`` (see ``quantize_tagger``)."""
+    quantize_tagger(folder / "tagger.fp32.onnx", folder / "tagger.int8.onnx")
 
 
 def hidden_cosine(
