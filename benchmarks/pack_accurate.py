@@ -65,6 +65,7 @@ def main() -> None:
     weights = load(data)
     accurate = {
         "model_id": args.model_id,
+        "primary": json.loads((default_model_path() / "config.json").read_text())["model_id"],
         "encoder": "all-MiniLM-L6-v2 (4 layers) + all-mpnet-base-v2 (top 4 of 12 fine-tuned)",
         "validation": figures(args.figures),
     }

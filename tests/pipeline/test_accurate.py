@@ -34,7 +34,11 @@ from spinscope.train._pack import pack_member  # noqa: E402  (needs onnx)
 
 Array = npt.NDArray[Any]
 SHA = "0" * 64
-ACCURATE_JSON = {"model_id": "spinscope-accurate-test", "validation": {"si_f1": 0.5}}
+ACCURATE_JSON = {
+    "model_id": "spinscope-accurate-test",
+    "primary": "p",
+    "validation": {"si_f1": 0.5},
+}
 
 
 def _graph(frozen: Array, tuned: Array, path: Path) -> None:
@@ -128,6 +132,27 @@ def test_a_tagger_unlike_the_trained_one_is_refused(
     manifest.write_text(json.dumps(changed))
     with pytest.raises(ModelError, match="differs from the trained one"):
         assemble(tmp_path / "parts", _primary(tmp_path), tmp_path / "out", lambda _: weights)
+
+
+def test_parts_refuse_another_primary_network(member: tuple[Path, Weights], tmp_path: Path) -> None:
+    folder, weights = member
+    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
+    primary = _primary(tmp_path)
+    (primary / "config.json").write_text(json.dumps({"model_id": "newer"}))
+    with pytest.raises(ModelError, match="belong with p, not newer"):
+        assemble(tmp_path / "parts", primary, tmp_path / "out", lambda _: weights)
+
+
+def test_an_unwritable_models_home_is_a_model_error(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, weights = member
+    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
+    monkeypatch.setattr(_accurate, "parts_path", lambda: tmp_path / "parts")
+    (tmp_path / "file").write_text("")
+    settings = Settings(models_dir=tmp_path / "file" / "models")
+    with pytest.raises(ModelError, match="SPINSCOPE_MODELS_DIR"):
+        accurate_model_path(settings, _primary(tmp_path), lambda _: weights)
 
 
 def test_packing_refuses_a_member_without_its_trained_graphs(tmp_path: Path) -> None:

