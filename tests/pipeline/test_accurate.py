@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -25,7 +26,7 @@ from spinscope._pipeline._accurate import (
     quantize_tagger,
     wheel_weights,
 )
-from spinscope._pipeline._loading import model_folder
+from spinscope._pipeline._loading import assembles_first, model_folder
 
 onnx = pytest.importorskip("onnx")
 safetensors_numpy = pytest.importorskip("safetensors.numpy")
@@ -214,6 +215,28 @@ def test_the_accurate_model_is_assembled_once(
     assert first == second == tmp_path / "models" / "spinscope-accurate-test"
     assert calls == [SHA]
     assert [p.name for p in (tmp_path / "models").iterdir()] == [first.name]
+
+
+def test_assembles_first_only_for_the_accurate_model_not_yet_assembled(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, weights = member
+    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
+    monkeypatch.setattr(_accurate, "parts_path", lambda: tmp_path / "parts")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(models_dir=tmp_path / "models")
+    assert assembles_first(Path("accurate"), settings)
+    assert not assembles_first(None, settings) and not assembles_first(tmp_path, settings)
+    accurate_model_path(settings, _primary(tmp_path), lambda _: weights)
+    assert not assembles_first(Path("accurate"), settings)
+
+
+def test_quantizing_leaves_the_root_logger_as_it_was(member: tuple[Path, Weights]) -> None:
+    folder, _ = member
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    quantize_tagger(folder / "tagger.fp32.onnx", folder / "again.onnx")
+    assert (list(root.handlers), root.level) == before
 
 
 def test_model_folder_names_the_accurate_model(

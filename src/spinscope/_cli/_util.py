@@ -97,10 +97,16 @@ def load_model(path: Path | None) -> Model:
 
     Commands call it as ``_util.load_model``, so that tests replace it in one place.
     """
-    from .._pipeline import Model
+    from .._pipeline import Model, assembles_first
     from .._settings import Settings
 
-    return Model.load(path, Settings.from_env())
+    settings = Settings.from_env()
+    if assembles_first(path, settings):
+        consoles()[1].print(
+            "assembling the accurate model from the all-mpnet-base-v2 wheels, once "
+            f"(about 20 s; kept in {settings.models_home()})"
+        )
+    return Model.load(path, settings)
 
 
 def choices(name: str, names: Iterable[str]) -> type[StrEnum]:

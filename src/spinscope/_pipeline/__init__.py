@@ -28,7 +28,7 @@ from ._config import ModelConfig
 from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span, join_nearby, merge_overlapping
 from ._evidence import EVIDENCE_FILE, Evidence, EvidenceIndex, Example, span_vectors, unit_rows
 from ._features import N_FEATURES, ArticleIndex, span_features
-from ._loading import MODEL_FILES, default_model_path, model_folder
+from ._loading import MODEL_FILES, assembles_first, default_model_path, model_folder
 from ._members import Member, soft_tags
 from ._model import Model
 from ._notebook import SPAN_COLUMNS, html_of, missing_pandas, register_html, spans_frame
@@ -100,6 +100,7 @@ __all__ = [
     "TechniqueStacker",
     "Weights",
     "accurate_model_path",
+    "assembles_first",
     "attribute",
     "build_analysis",
     "build_tagger",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 import zipfile
@@ -80,13 +81,10 @@ def accurate_model_path(
         >>> # Model.load(accurate_model_path(Settings(), default_model_path()))
     """
     parts = parts_path()
-    if not (parts / PARTS_FILE).is_file():
-        raise ModelError(f"{parts}: this installation has no accurate model parts")
-    model_id = _read_json(parts / "accurate.json")["model_id"]
-    home = settings.models_home()
-    target = home / str(model_id)
+    target = assembled_path(settings)
     if (target / "config.json").is_file():
         return target
+    home = settings.models_home()
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -103,6 +101,22 @@ def accurate_model_path(
             if not (target / "config.json").is_file():
                 raise
     return target
+
+
+def assembled_path(settings: Settings) -> Path:
+    """Where the accurate model is (or will be, once assembled) kept.
+
+    Raises:
+        ModelError: when this installation has no accurate model parts.
+
+    Example:
+        >>> assembled_path(Settings(models_dir=Path("/m"))).parent
+        PosixPath('/m')
+    """
+    parts = parts_path()
+    if not (parts / PARTS_FILE).is_file():
+        raise ModelError(f"{parts}: this installation has no accurate model parts")
+    return settings.models_home() / str(_read_json(parts / "accurate.json")["model_id"])
 
 
 def assemble(parts: Path, primary: Path, out: Path, source: WeightSource) -> None:
@@ -210,15 +224,26 @@ def quantize_tagger(fp32: Path, int8: Path) -> None:
     onnx, _ = _onnx()
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(fp32),
-        str(int8),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul", "Attention", "Gather"],
-        # Fused operators defeat shape inference; their outputs are float.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    # The quantizer logs advice ("consider pre-processing") on the root logger, which
+    # would also give the root logger a handler for good; a null handler at ERROR keeps
+    # both from reaching a user's first --model accurate.
+    root, quiet = logging.getLogger(), logging.NullHandler()
+    level = root.level
+    root.addHandler(quiet)
+    root.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(
+            str(fp32),
+            str(int8),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul", "Attention", "Gather"],
+            # Fused operators defeat shape inference; their outputs are float.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        root.setLevel(level)
+        root.removeHandler(quiet)
 
 
 def wheel_weights(sha256: str) -> Weights:

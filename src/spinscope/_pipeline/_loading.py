@@ -25,7 +25,7 @@ from tokenizers import Tokenizer
 
 from .._errors import ModelError
 from .._settings import Settings
-from ._accurate import ACCURATE, accurate_model_path
+from ._accurate import ACCURATE, accurate_model_path, assembled_path
 from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead
 from ._config import ModelConfig
 from ._evidence import EVIDENCE_FILE, EvidenceIndex
@@ -103,6 +103,23 @@ def model_folder(path: Path | None, settings: Settings) -> Path:
     if str(folder) == ACCURATE and not folder.exists():
         return accurate_model_path(settings, default_model_path())
     return folder
+
+
+def assembles_first(path: Path | None, settings: Settings) -> bool:
+    """Whether loading ``path`` first assembles the accurate model (about 20 s), so that a
+    command can say so before it waits.
+
+    Example:
+        >>> assembles_first(Path("runs/v1"), Settings())
+        False
+    """
+    folder = Path(path) if path is not None else settings.model
+    if folder is None or str(folder) != ACCURATE or folder.exists():
+        return False
+    try:
+        return not (assembled_path(settings) / "config.json").is_file()
+    except ModelError:
+        return False  # loading says why
 
 
 def check_files(folder: Path, tagger_file: str = "tagger.onnx") -> None:
