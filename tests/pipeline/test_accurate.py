@@ -147,9 +147,7 @@ def test_parts_refuse_another_primary_network(member: tuple[Path, Weights], tmp_
 def test_an_unwritable_models_home_is_a_model_error(
     member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder, weights = member
-    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
-    monkeypatch.setattr(_accurate, "parts_path", lambda: tmp_path / "parts")
+    weights = _install(member, tmp_path, monkeypatch)
     (tmp_path / "file").write_text("")
     settings = Settings(models_dir=tmp_path / "file" / "models")
     with pytest.raises(ModelError, match="SPINSCOPE_MODELS_DIR"):
@@ -200,9 +198,7 @@ def test_missing_wheels_say_how_to_install_them(monkeypatch: pytest.MonkeyPatch)
 def test_the_accurate_model_is_assembled_once(
     member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder, weights = member
-    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
-    monkeypatch.setattr(_accurate, "parts_path", lambda: tmp_path / "parts")
+    weights = _install(member, tmp_path, monkeypatch)
     calls: list[str] = []
 
     def source(sha: str) -> Weights:
@@ -220,9 +216,7 @@ def test_the_accurate_model_is_assembled_once(
 def test_assembles_first_only_for_the_accurate_model_not_yet_assembled(
     member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder, weights = member
-    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
-    monkeypatch.setattr(_accurate, "parts_path", lambda: tmp_path / "parts")
+    weights = _install(member, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     settings = Settings(models_dir=tmp_path / "models")
     assert assembles_first(Path("accurate"), settings)
@@ -263,6 +257,16 @@ def test_models_home_is_a_setting() -> None:
     assert Settings().models_home({"XDG_CACHE_HOME": "/c"}) == Path("/c/spinscope/models")
     home = Settings().models_home({})
     assert home == Path.home() / ".cache" / "spinscope" / "models"
+
+
+def _install(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Weights:
+    """Pack ``member`` as the package's accurate model parts; its pretrained weights."""
+    folder, weights = member
+    pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
+    monkeypatch.setattr(_accurate, "parts_path", lambda: tmp_path / "parts")
+    return weights
 
 
 def _primary(tmp_path: Path) -> Path:
