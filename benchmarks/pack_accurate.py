@@ -79,7 +79,7 @@ def main() -> None:
     print(f"  parts {packed.parts_bytes / 1e6:.1f} MB, against the int8 tagger {int8 / 1e6:.1f} MB")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        assemble(args.out, default_model_path(), Path(tmp) / "model", lambda _: weights)
+        assemble(args.out, default_model_path(), Path(tmp) / "model", lambda *_: weights)
         print(f"assembled in {time.perf_counter() - start:.1f} s (pretrained tensors in memory)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     print(f"peak RSS {peak:.2f} GB")

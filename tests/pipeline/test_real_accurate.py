@@ -12,7 +12,8 @@ import pytest
 
 from spinscope import Corpus, Model, Settings
 from spinscope._pipeline import default_model_path
-from spinscope._pipeline._accurate import INSTALL_WHEELS, MEMBER, WHEELS, parts_path
+from spinscope._pipeline._accurate import MEMBER, parts_path
+from spinscope._pipeline._wheels import INSTALL_WHEELS, WHEELS
 from spinscope._semeval._corpus import validation_ids
 from spinscope._semeval._evaluate import evaluate
 

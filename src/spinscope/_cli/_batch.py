@@ -76,6 +76,7 @@ def batch(
     )
     check_inputs(inputs)
     spec = ModelSpec(model, settings)
+    _util.announce_assembly(model, settings)
     spec.model_id()
     console, errors = _util.consoles()
     summary = run_into_store(inputs, db, spec, options, errors, not quiet and not as_json)

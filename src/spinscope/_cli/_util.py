@@ -21,6 +21,7 @@ from .._errors import SpinscopeError
 
 if TYPE_CHECKING:
     from .._pipeline import Model
+    from .._settings import Settings
     from .._store import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,17 +98,25 @@ def load_model(path: Path | None) -> Model:
 
     Commands call it as ``_util.load_model``, so that tests replace it in one place.
     """
-    from .._pipeline import Model, assembles_first
+    from .._pipeline import Model
     from .._settings import Settings
 
     settings = Settings.from_env()
+    announce_assembly(path, settings)
+    return Model.load(path, settings)
+
+
+def announce_assembly(path: Path | None, settings: Settings) -> None:
+    """Say so on standard error when loading ``path`` first assembles the accurate model,
+    so that its 20 s are not a silent wait."""
+    from .._pipeline import assembles_first
+
     if assembles_first(path, settings):
         consoles()[1].print(
             "assembling the accurate model from the all-mpnet-base-v2 wheels, once "
             f"(about 20 s; kept in {settings.models_home()})",
             soft_wrap=True,
         )
-    return Model.load(path, settings)
 
 
 def choices(name: str, names: Iterable[str]) -> type[StrEnum]:

