@@ -19,6 +19,7 @@ from ._accurate import (
     PARTS_FILE,
     accurate_model_path,
     build_tagger,
+    file_sha256,
     quantize_tagger,
 )
 from ._analysis import Analysis, Sentence, Span, Statement, Summary, build_analysis
@@ -112,6 +113,7 @@ __all__ = [
     "decode_spans",
     "default_model_path",
     "encode_article",
+    "file_sha256",
     "filter_inputs",
     "group",
     "html_of",

@@ -186,13 +186,21 @@ def build_tagger(parts: Path, manifest: Mapping[str, Any], weights: Weights, out
         quantize_tagger(fp32, out)
     finally:
         fp32.unlink(missing_ok=True)
-    with out.open("rb") as f:
-        digest = hashlib.file_digest(f, "sha256").hexdigest()
-    if digest != manifest["tagger_sha256"]:
+    if file_sha256(out) != manifest["tagger_sha256"]:
         raise ModelError(
             "the assembled accurate tagger differs from the trained one; "
             "reinstall spinscope with its pinned onnx and onnxruntime"
         )
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in blocks.
+
+    Example:
+        >>> # file_sha256(Path("tagger.onnx"))  -> '78c0197b...'
+    """
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def fill_graph(parts: Path, manifest: Mapping[str, Any], weights: Weights, out: Path) -> None:

@@ -99,12 +99,10 @@ def model_folder(path: Path | None, settings: Settings) -> Path:
         >>> model_folder(Path("runs/v1"), Settings())
         PosixPath('runs/v1')
     """
-    folder = Path(path) if path is not None else settings.model
-    if folder is None:
-        return default_model_path()
-    if str(folder) == ACCURATE and not folder.exists():
+    if _names_accurate(path, settings):
         return accurate_model_path(settings, default_model_path())
-    return folder
+    folder = Path(path) if path is not None else settings.model
+    return folder if folder is not None else default_model_path()
 
 
 def assembles_first(path: Path | None, settings: Settings) -> bool:
@@ -115,14 +113,19 @@ def assembles_first(path: Path | None, settings: Settings) -> bool:
         >>> assembles_first(Path("runs/v1"), Settings())
         False
     """
-    folder = Path(path) if path is not None else settings.model
-    if folder is None or str(folder) != ACCURATE or folder.exists():
+    if not _names_accurate(path, settings):
         return False
     try:
         wheel_files()
         return not (assembled_path(settings) / "config.json").is_file()
     except ModelError:
         return False  # loading says why, at once
+
+
+def _names_accurate(path: Path | None, settings: Settings) -> bool:
+    # The name means the accurate model unless a directory of that name exists.
+    folder = Path(path) if path is not None else settings.model
+    return folder is not None and str(folder) == ACCURATE and not folder.exists()
 
 
 def check_files(folder: Path, tagger_file: str = "tagger.onnx") -> None:

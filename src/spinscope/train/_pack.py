@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import ModelError, TrainingError
-from .._pipeline import MEMBER_COPIES, PARTS_FILE, Weights, build_tagger
+from .._pipeline import MEMBER_COPIES, PARTS_FILE, Weights, build_tagger, file_sha256
 
 MIN_SIZE = 4096
 """Smaller tensors (biases, layer norms) stay in the graph: together under 1 MB."""
@@ -61,7 +61,7 @@ def pack_member(
     manifest = {
         "format_version": 1,
         "pretrained_sha256": sha256,
-        "tagger_sha256": _file_sha256(member / "tagger.int8.onnx"),
+        "tagger_sha256": file_sha256(member / "tagger.int8.onnx"),
         "pretrained": pretrained,
         "codes": sorted({k.split("/")[0] for k in codes}),
     }
@@ -143,11 +143,6 @@ def _pretrained_index(weights: Weights) -> dict[str, tuple[str, bool]]:
         if as_float.ndim == 2:
             index.setdefault(_digest(as_float.T), (key, True))
     return index
-
-
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _digest(value: npt.NDArray[Any]) -> str:
