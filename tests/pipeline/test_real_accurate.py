@@ -5,6 +5,8 @@ README's test command installs)."""
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -38,8 +40,11 @@ needs_wheels = pytest.mark.skipif(not _wheels_installed(), reason=f"run: {INSTAL
 
 
 @pytest.fixture(scope="module")
-def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("models")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the module assembles the model (130 MB; removed after it: CI's disk is small)."""
+    folder = tmp_path_factory.mktemp("models")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,12 +126,14 @@ def _label_studio(corpus: Corpus, ids: list[str], path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def onnx_only(trained: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The smoke model as it would be shipped: ONNX files only, no torch checkpoint."""
+def onnx_only(trained: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The smoke model as it would be shipped: ONNX files only, no torch checkpoint (removed
+    after the module: CI's disk is small)."""
     folder = tmp_path_factory.mktemp("shippable")
     ignore = shutil.ignore_patterns("torch", "tagger.fp32.onnx", "tagger.int8.onnx")
     shutil.copytree(trained, folder / "model", ignore=ignore)
-    return folder / "model"
+    yield folder / "model"
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_train_from_a_model_on_label_studio_corrections(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +76,12 @@ def test_training_errors_are_clear(tmp_path: Path, tiny_corpus: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def cv_folder(trained: Path, tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cv_folder(
+    trained: Path, tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
     """Two folds over the tiny corpus. Each fold is the smoke network itself, which saw
-    every article; cross-validation needs folds fitted apart, but the code path is the same."""
+    every article; cross-validation needs folds fitted apart, but the code path is the same.
+    Removed after the module: CI's disk is small."""
     from spinscope._semeval import cv_folds
 
     folder = tmp_path_factory.mktemp("cv")
@@ -85,7 +89,8 @@ def cv_folder(trained: Path, tiny_corpus: Path, tmp_path_factory: pytest.TempPat
     (folder / "folds.json").write_text(json.dumps(folds))
     for k in (0, 1):
         shutil.copytree(trained, folder / f"fold{k}", ignore=shutil.ignore_patterns("e2e_head*"))
-    return folder
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_cv_training_tunes_decoding_on_the_folds(
