@@ -99,9 +99,9 @@ def model_folder(path: Path | None, settings: Settings) -> Path:
         >>> model_folder(Path("runs/v1"), Settings())
         PosixPath('runs/v1')
     """
-    if _names_accurate(path, settings):
+    folder = _named(path, settings)
+    if _is_accurate(folder):
         return accurate_model_path(settings, default_model_path())
-    folder = Path(path) if path is not None else settings.model
     return folder if folder is not None else default_model_path()
 
 
@@ -113,7 +113,7 @@ def assembles_first(path: Path | None, settings: Settings) -> bool:
         >>> assembles_first(Path("runs/v1"), Settings())
         False
     """
-    if not _names_accurate(path, settings):
+    if not _is_accurate(_named(path, settings)):
         return False
     try:
         wheel_files()
@@ -122,9 +122,12 @@ def assembles_first(path: Path | None, settings: Settings) -> bool:
         return False  # loading says why, at once
 
 
-def _names_accurate(path: Path | None, settings: Settings) -> bool:
+def _named(path: Path | None, settings: Settings) -> Path | None:
+    return Path(path) if path is not None else settings.model
+
+
+def _is_accurate(folder: Path | None) -> bool:
     # The name means the accurate model unless a directory of that name exists.
-    folder = Path(path) if path is not None else settings.model
     return folder is not None and str(folder) == ACCURATE and not folder.exists()
 
 
