@@ -18,8 +18,10 @@ frozen layers' states once instead of at every step), ``--teacher CVDIR --distil
 ``benchmarks/teacher_labels.py`` on any machine, so a GPU machine needs no teacher
 weights), ``--full`` to also fit on every article (``full/``, the teacher of a shipped
 student), ``--device cuda``, ``--fit-only`` for a teacher (its checkpoint is all a student
-needs). ``--folds`` with no fold (and no ``--full``) only writes ``folds.json``: do that
-first when several processes fit folds of one ``--out`` at once.
+needs), ``--transfer-labels DIR --transfer-texts TEXTS`` to also fit on unlabelled texts
+taught by the teacher alone (``DIR/foldk.npz``, written by ``teacher_labels.py --texts``;
+``spinscope.train._transfer``). ``--folds`` with no fold (and no ``--full``) only writes
+``folds.json``: do that first when several processes fit folds of one ``--out`` at once.
 
 Resumable by fold: a fold whose ``fold{f}/done.json`` exists is skipped; a fold whose fit
 finished (``fold{f}/torch/train.json``) is exported and run again without refitting. A fit
@@ -165,6 +167,8 @@ def recipe(args: argparse.Namespace) -> dict[str, Any]:
             settings["cache_frozen"] = True
     if args.bf16:
         settings["bf16"] = True
+    if args.transfer_texts is not None:
+        settings["transfer_texts"] = str(args.transfer_texts)
     return settings
 
 
@@ -203,7 +207,10 @@ def run_fold(
     else:
         encoder = str(args.encoder or default_encoder())
         teacher = _teacher_of(args, name)
-        config = TrainConfig(encoder, max_steps=max_steps, teacher=teacher, **recipe(args))
+        transfer = "" if args.transfer_labels is None else str(args.transfer_labels / f"{name}.npz")
+        config = TrainConfig(
+            encoder, max_steps=max_steps, teacher=teacher, transfer=transfer, **recipe(args)
+        )
         print(f"{name}: fitting on {len(train_ids)} articles: {asdict(config)}", flush=True)
         fit(corpus, train_ids, config, fold_dir, command, device=args.device)
         meta = json.loads((ckpt / "train.json").read_text(encoding="utf-8"))
@@ -249,6 +256,10 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--distill", type=float, default=0.5)
     parser.add_argument(
+        "--transfer-labels", type=Path, help="teacher's targets on unlabelled texts (--texts)"
+    )
+    parser.add_argument("--transfer-texts", type=Path, help="folder of those texts (*.txt)")
+    parser.add_argument(
         "--freeze", type=int, default=0, help="keep the embeddings and the first N layers fixed"
     )
     parser.add_argument(
@@ -265,6 +276,10 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.cache_frozen and not args.freeze:
         parser.error("--cache-frozen needs --freeze N")
+    if (args.transfer_labels is None) != (args.transfer_texts is None):
+        parser.error("--transfer-labels and --transfer-texts go together")
+    if args.transfer_labels is not None and args.teacher is None and args.teacher_labels is None:
+        parser.error("--transfer-labels needs a teacher (--teacher or --teacher-labels)")
     return args
 
 

@@ -17,6 +17,13 @@ An ensemble of teachers (different seeds or encoders, whatever their tokenizers)
 one teacher by averaging folders this script wrote (``average_targets``):
 
     python benchmarks/teacher_labels.py --average ~/labels-v3 ~/labels-mpnet --out ~/labels-both
+
+``--texts DIR [--limit N]`` labels unlabelled texts instead (``DIR/*.txt``, N of them evenly
+spaced in name order), all of them with each fold's teacher: the transfer texts a student
+fits on beside the training articles (``cv_train.py --transfer-labels``):
+
+    python benchmarks/teacher_labels.py --teacher ~/spinscope-cv --out ~/transfer-v3 \\
+        --texts ../shared/polnear/train/text --limit 300 --names fold4
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from _common import PTC
 from cv_train import K, fitting_ids, fold_assignment
 from spinscope import Corpus
 from spinscope.train._soft_targets import average_targets, load_targets, save_targets
+from spinscope.train._transfer import read_texts
 
 
 def average(folders: list[Path], out: Path, names: list[str]) -> None:
@@ -50,6 +58,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--names", nargs="*", default=[*(f"fold{k}" for k in range(K)), "full"])
     parser.add_argument("--device", default="cpu", help="cpu or cuda (the teacher's runs)")
+    parser.add_argument("--texts", type=Path, help="label these unlabelled texts (*.txt)")
+    parser.add_argument("--limit", type=int, default=0, help="with --texts: at most N of them")
     args = parser.parse_args()
     if args.average:
         average(args.average, args.out, args.names)
@@ -63,9 +73,11 @@ def main() -> None:
     corpus = Corpus.load(args.corpus)
     args.out.mkdir(parents=True, exist_ok=True)
     folds = fold_assignment(corpus, args.out)
+    if args.texts is not None:
+        corpus = read_texts(args.texts, args.limit)
     for name in args.names:
         fold = int(name.removeprefix("fold")) if name.startswith("fold") else -1
-        ids = fitting_ids(folds, fold)
+        ids = sorted(corpus.articles) if args.texts else fitting_ids(folds, fold)
         started = time.perf_counter()
         targets = label_corpus(args.teacher / name / "torch", corpus, ids, args.device)
         save_targets(args.out / f"{name}.npz", targets)

@@ -26,6 +26,15 @@ class Batch:
     soft: torch.Tensor | None = None
     prefix: torch.Tensor | None = None
     """The frozen layers' cached states (:mod:`._frozen`), when the fit caches them."""
+    unlabelled: torch.Tensor | None = None
+    """Per window, whether it is a transfer window without gold tags (None: none is)."""
+
+    @property
+    def gold_tags(self) -> torch.Tensor:
+        """``tags`` with every position of a transfer window ignored."""
+        if self.unlabelled is None:
+            return self.tags
+        return self.tags.masked_fill(self.unlabelled[:, None], IGNORE)
 
     def to(self, device: str) -> Batch:
         """The same batch with its tensors on ``device``."""
@@ -42,6 +51,7 @@ class Batch:
             targets=move(self.targets),
             soft=move(self.soft),
             prefix=move(self.prefix),
+            unlabelled=move(self.unlabelled),
         )
 
 
@@ -67,6 +77,9 @@ def make_batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: 
             bounds.append((sp.start, sp.end))
             feats.append(sp.features)
             targets.append(sp.target)
+    unlabelled = None
+    if not all(ex.labelled for ex in examples):
+        unlabelled = torch.tensor([not ex.labelled for ex in examples], dtype=torch.bool)
     return Batch(
         ids,
         mask,
@@ -76,6 +89,7 @@ def make_batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: 
         torch.from_numpy(np.stack(feats)) if feats else None,
         torch.from_numpy(np.stack(targets)) if targets else None,
         soft,
+        unlabelled=unlabelled,
     )
 
 

@@ -48,6 +48,9 @@ class WindowExample:
     spans: list[SpanTarget] = field(default_factory=list)
     # The teacher's O/B/I probabilities of the window's tokens, when distilling.
     soft: npt.NDArray[np.float32] | None = None
+    # False for a transfer window (:mod:`._transfer`): its tags are not gold, only ``soft``
+    # is to be learnt from.
+    labelled: bool = True
 
     @property
     def span_keys(self) -> list[tuple[int, int]]:

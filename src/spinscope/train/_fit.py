@@ -24,6 +24,7 @@ from ._data import IGNORE, WindowExample, corpus_examples, technique_weights
 from ._distill import teacher_targets
 from ._frozen import frozen_states, padded
 from ._net import SpanHead, Tagger, load_encoder, pool_spans, save_checkpoint
+from ._transfer import load_transfer
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class TrainConfig:
             large encoder fits on a CPU at a fraction of the cost of full fine-tuning.
         cache_frozen: With ``freeze_layers``, compute the frozen layers' output once per
             window (without their dropout) instead of at every step (:mod:`._frozen`).
+        transfer: An ``.npz`` of the teacher's targets on unlabelled texts ("": none): the
+            student also fits on their windows, against the teacher's O/B/I probabilities
+            alone (:mod:`._transfer`). Needs a teacher.
+        transfer_texts: The folder of those texts (``<id>.txt``).
         bf16: Compute in bfloat16 (torch autocast) on the CPU too. On a processor with AMX
             tiles a training step of all-mpnet-base-v2 runs 2.2x faster than in fp32; on
             one without them (AVX-512 BF16 only) bf16 measured slower, hence off by default.
@@ -72,6 +77,8 @@ class TrainConfig:
     freeze_layers: int = 0
     cache_frozen: bool = False
     bf16: bool = False
+    transfer: str = ""
+    transfer_texts: str = ""
 
 
 def seed_everything(seed: int) -> None:
@@ -169,13 +176,7 @@ def _loss(
         logits, hidden = tagger(b.ids, b.mask)
     else:
         logits, hidden = tagger.from_states(b.prefix, frozen, b.ids, b.mask)
-    tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE)
-    loss = tag_loss(logits.float().reshape(-1, 3), b.tags.reshape(-1))
-    if b.soft is not None and distill > 0:
-        valid = b.tags != IGNORE
-        logp = torch.log_softmax(logits.float(), dim=-1)
-        soft_loss = -(b.soft * logp).sum(dim=-1)[valid].mean()
-        loss = (1.0 - distill) * loss + distill * soft_loss
+    loss = _tagging_loss(logits, b, distill)
     if b.rows:
         assert b.features is not None and b.targets is not None
         pooled = pool_spans(hidden, b.mask, b.rows, b.bounds)
@@ -183,6 +184,23 @@ def _loss(
         logp = torch.log_softmax(scores.float(), dim=1)
         per_span = -(b.targets * logp * weights).sum(dim=1)
         loss = loss + per_span.mean()
+    return loss
+
+
+def _tagging_loss(logits: torch.Tensor, b: Batch, distill: float) -> Any:
+    """Gold cross-entropy over the labelled windows' tokens, mixed with the cross-entropy
+    against the teacher's probabilities over every window's (transfer windows included)."""
+    gold = b.gold_tags.reshape(-1)
+    scores = logits.float()
+    if bool((gold != IGNORE).any()):
+        loss = nn.CrossEntropyLoss(ignore_index=IGNORE)(scores.reshape(-1, 3), gold)
+    else:  # a batch of transfer windows only: its gold term is empty, not NaN
+        loss = scores.sum() * 0.0
+    if b.soft is not None and distill > 0:
+        valid = b.tags != IGNORE
+        logp = torch.log_softmax(scores, dim=-1)
+        soft_loss = -(b.soft * logp).sum(dim=-1)[valid].mean()
+        loss = (1.0 - distill) * loss + distill * soft_loss
     return loss
 
 
@@ -280,6 +298,8 @@ def fit(
         teacher,
         config.distill,
     )
+    if config.transfer:
+        examples += _transfer_windows(tokenizer, config)
     encoder = load_encoder(Path(config.encoder), config.layers)
     tagger = Tagger(encoder).to(device)
     if config.freeze_layers:
@@ -300,3 +320,18 @@ def fit(
     }
     save_checkpoint(ckpt, tagger.cpu(), head.cpu(), hf_tok, meta)
     return ckpt
+
+
+def _transfer_windows(tokenizer: Tokenizer, config: TrainConfig) -> list[WindowExample]:
+    """The transfer texts' windows (:mod:`._transfer`), once the settings allow them."""
+    if not config.teacher or config.distill <= 0:
+        raise TrainingError("transfer texts are taught by the teacher alone: set a teacher")
+    if not config.transfer_texts:
+        raise TrainingError("transfer targets given without the folder of their texts")
+    return load_transfer(
+        tokenizer,
+        Path(config.transfer),
+        Path(config.transfer_texts),
+        config.window_size,
+        config.window_overlap,
+    )
