@@ -168,3 +168,14 @@ def test_a_student_fits_on_transfer_texts_beside_the_articles(
     assert windows[1] == windows[0] + len(added) > windows[0]
     with pytest.raises(TrainingError, match="set a teacher"):
         fit(corpus, ids, replace(taught, teacher="", distill=0.0), tmp_path / "none")
+
+
+def test_the_card_says_what_the_transfer_texts_were() -> None:
+    from spinscope.train._finalize import _card_extras
+
+    plain = {"train": {"teacher": "t.npz", "distill": 0.5, "transfer": ""}}
+    assert "unlabelled" not in _card_extras(plain)
+    said = _card_extras(
+        {"train": {"teacher": "t.npz", "distill": 0.5, "transfer": "x.npz", "transfer_texts": "T"}}
+    )
+    assert "unlabelled texts of `T`" in said and "`x.npz`" in said

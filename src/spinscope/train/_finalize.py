@@ -128,6 +128,12 @@ def _card_extras(meta: dict[str, Any]) -> str:
             f"Distilled from the teacher network `{teacher}` (soft targets weighted"
             f" {meta['train'].get('distill')})."
         )
+    if meta["train"].get("transfer"):
+        lines.append(
+            "Also fitted on the unlabelled texts of"
+            f" `{meta['train'].get('transfer_texts')}` against the teacher's O/B/I targets"
+            f" alone (`{meta['train']['transfer']}`)."
+        )
     return "".join("\n" + line for line in lines)
 
 
