@@ -44,6 +44,9 @@ ENCODER_FILES = (
 def _exclude(folder: str) -> None:
     """Keep ``folder`` (at the repository root) out of git, so it travels only when carried."""
     exclude = ROOT / ".git" / "info" / "exclude"
+    # A clone made without git's templates has no info/exclude yet.
+    exclude.parent.mkdir(exist_ok=True)
+    exclude.touch()
     if f"/{folder}/" not in exclude.read_text(encoding="utf-8").split():
         with exclude.open("a", encoding="utf-8") as f:
             f.write(f"/{folder}/\n")
@@ -85,9 +88,12 @@ def split_parts(tensors: dict[str, Any], parts: int) -> list[dict[str, Any]]:
     return out
 
 
-def prepare(ptc: Path, encoder_dir: Path | None = None, int8_parts: int = 0) -> None:
+def prepare(
+    ptc: Path, encoder_dir: Path | None = None, int8_parts: int = 0, texts: Path | None = None
+) -> None:
     """Write ``.gpu/``: an encoder (default: the shipped one) as float16, or as int8 parts
-    (part 1 in ``.gpu/``, part i in ``.gpu-parti/``), and a copy of the PTC split."""
+    (part 1 in ``.gpu/``, part i in ``.gpu-parti/``), a copy of the PTC split, and with
+    ``texts`` a copy of that folder's ``*.txt`` (transfer texts, ``fit.sh``'s TRANSFER)."""
     import numpy as np
     from safetensors.numpy import load_file, save_file
 
@@ -116,6 +122,11 @@ def prepare(ptc: Path, encoder_dir: Path | None = None, int8_parts: int = 0) -> 
         save_file(half, str(encoder / "model16.safetensors"))
     shutil.rmtree(KIT / "ptc", ignore_errors=True)
     shutil.copytree(ptc, KIT / "ptc")
+    shutil.rmtree(KIT / "texts", ignore_errors=True)
+    if texts is not None:
+        (KIT / "texts").mkdir()
+        for path in sorted(texts.glob("*.txt")):
+            shutil.copyfile(path, KIT / "texts" / path.name)
     size = sum(p.stat().st_size for p in KIT.rglob("*") if p.is_file())
     print(f"{KIT}: {size / 2**20:.0f} MiB; keep the tree under 64 MiB (see README.md)")
 
@@ -178,6 +189,7 @@ def main() -> None:
     p.add_argument("--ptc", type=Path, default=ROOT.parent / "shared" / "ptc" / "train")
     p.add_argument("--encoder", type=Path, help="Hugging Face encoder folder (default: shipped)")
     p.add_argument("--int8-parts", type=int, default=0, help="int8 in N parts (0: float16)")
+    p.add_argument("--texts", type=Path, help="unlabelled transfer texts (*.txt) to take too")
     sub.add_parser("clean")
     p = sub.add_parser("stash")
     p.add_argument("folder", type=Path)
@@ -189,7 +201,7 @@ def main() -> None:
     p.add_argument("ptc", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
-        prepare(args.ptc, args.encoder, args.int8_parts)
+        prepare(args.ptc, args.encoder, args.int8_parts, args.texts)
     elif args.command == "clean":
         for folder in [KIT, *ROOT.glob(".gpu-part*")]:
             shutil.rmtree(folder, ignore_errors=True)
