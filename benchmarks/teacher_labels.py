@@ -70,11 +70,12 @@ def main() -> None:
     prepare_torch()
     from spinscope.train._distill import label_corpus
 
-    corpus = Corpus.load(args.corpus)
     args.out.mkdir(parents=True, exist_ok=True)
-    folds = fold_assignment(corpus, args.out)
-    if args.texts is not None:
-        corpus = read_texts(args.texts, args.limit)
+    if args.texts is not None:  # every text, whichever fold's teacher reads them
+        corpus, folds = read_texts(args.texts, args.limit), {}
+    else:
+        corpus = Corpus.load(args.corpus)
+        folds = fold_assignment(corpus, args.out)
     for name in args.names:
         fold = int(name.removeprefix("fold")) if name.startswith("fold") else -1
         ids = sorted(corpus.articles) if args.texts else fitting_ids(folds, fold)

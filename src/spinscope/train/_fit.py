@@ -281,6 +281,8 @@ def fit(
     from transformers import AutoTokenizer
 
     started = time.perf_counter()
+    if config.transfer:
+        _check_transfer(config)  # before the teacher's labelling, not after it
     teacher = None
     if config.teacher:
         teacher = teacher_targets(Path(config.teacher), corpus, train_ids, device)
@@ -322,12 +324,16 @@ def fit(
     return ckpt
 
 
-def _transfer_windows(tokenizer: Tokenizer, config: TrainConfig) -> list[WindowExample]:
-    """The transfer texts' windows (:mod:`._transfer`), once the settings allow them."""
+def _check_transfer(config: TrainConfig) -> None:
+    """Refuse transfer texts without a teacher to teach them or a folder to read them from."""
     if not config.teacher or config.distill <= 0:
         raise TrainingError("transfer texts are taught by the teacher alone: set a teacher")
     if not config.transfer_texts:
         raise TrainingError("transfer targets given without the folder of their texts")
+
+
+def _transfer_windows(tokenizer: Tokenizer, config: TrainConfig) -> list[WindowExample]:
+    """The transfer texts' windows (:mod:`._transfer`)."""
     return load_transfer(
         tokenizer,
         Path(config.transfer),
