@@ -21,7 +21,9 @@ fold-to-fold spread of the same recipe is about 0.005-0.01 on each measure.
 
 ``--overlap N`` runs every network with windows overlapping by N tokens instead of its own
 setting (32 in every recipe so far): a run-time change measured the same way, fewer tokens
-through the encoder for less context at window edges.
+through the encoder for less context at window edges. ``--window N`` likewise runs windows of
+N tokens instead of the 256 the networks were fitted on (attention's cost a token grows
+with the window).
 """
 
 from __future__ import annotations
@@ -45,10 +47,11 @@ THRESHOLDS = (0.2, 0.25, *SPAN_THRESHOLDS)
 
 
 def score_fold(
-    corpus: Corpus, cv: Path, fold: int, overlap: int | None = None
+    corpus: Corpus, cv: Path, fold: int, overlap: int | None = None, window: int | None = None
 ) -> dict[str, dict[str, Any]]:
     """Figures of ``cv``'s fold network on its held-out articles, both decodings; with
-    ``overlap``, its windows overlap by that many tokens instead of its own setting."""
+    ``overlap`` or ``window``, its windows overlap by that many tokens or hold that many
+    instead of its own settings."""
     folds: dict[str, int] = json.loads((cv / "folds.json").read_text(encoding="utf-8"))
     fold_dir = cv / f"fold{fold}"
     if not (fold_dir / "done.json").is_file():
@@ -59,6 +62,8 @@ def score_fold(
     model = Model.load(fold_dir)
     if overlap is not None:
         model = model.with_config(replace(model.config, window_overlap=overlap))
+    if window is not None:
+        model = model.with_config(replace(model.config, window_size=window))
     out = {"shipped decoding": figures(held.labels, predict_fold(with_decoding(model), held))}
     tuned, _ = tune_decoding([Part(model, held)], THRESHOLDS)
     out["tuned in sample"] = figures(held.labels, predict_fold(with_decoding(model, tuned), held))
@@ -95,11 +100,14 @@ def main() -> None:
     parser.add_argument(
         "--overlap", type=int, help="run the networks with windows overlapping by this many tokens"
     )
+    parser.add_argument(
+        "--window", type=int, help="run the networks with windows of this many tokens"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     prepare_torch()
     corpus = Corpus.load(args.corpus)
-    scores = [score_fold(corpus, cv, args.fold, args.overlap) for cv in args.cv]
+    scores = [score_fold(corpus, cv, args.fold, args.overlap, args.window) for cv in args.cv]
     names = [cv.name for cv in args.cv]
     print(f"fold {args.fold}, {len(scores)} networks")
     print(table(names, scores))
