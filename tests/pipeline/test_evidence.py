@@ -46,6 +46,34 @@ def test_nearest_is_at_most_three_distinct_texts_of_the_technique_best_first(
         assert all(-1.0001 <= s <= 1.0001 for s in sims)
 
 
+@given(
+    vectors,
+    st.lists(
+        st.tuples(
+            arrays(np.float32, 8, elements=st.floats(-1, 1, width=32)),
+            st.sampled_from([*TECHNIQUES, "Bandwagon"]),
+        ),
+        max_size=12,
+    ),
+)
+def test_a_batch_of_queries_finds_what_each_query_finds_alone_to_the_bit(
+    rows: npt.NDArray[np.float32], queries: list[tuple[npt.NDArray[np.float32], str]]
+) -> None:
+    index = _index(rows)
+    batch = index.nearest_each(queries)
+    assert batch == [index.nearest(q, t) for q, t in queries]
+    for (query, technique), found in zip(queries, batch, strict=True):
+        if technique not in index.vectors:
+            assert found == ()
+            continue
+        unit = query / max(float(np.linalg.norm(query)), 1e-12)
+        # the similarities as a matrix-vector product of the fragments with the one query
+        sims = np.einsum("ij,j->i", index.vectors[technique], unit)
+        texts = index.texts[technique]
+        for e in found:
+            assert any(t == e.text and float(sims[i]) == e.similarity for i, t in enumerate(texts))
+
+
 def test_nearest_finds_the_fragment_pointing_the_same_way() -> None:
     rows = np.eye(3, dtype=np.float32)
     index = EvidenceIndex.of(rows, ["Doubt"] * 3, ["is it?", "who knows", "maybe"])

@@ -192,11 +192,19 @@ def with_evidence(
         ('liar', 1)
     """
     vectors = {(c.start, c.end): c.vector for c in candidates if c.vector is not None}
+    have = [i for i, s in enumerate(spans) if (s.start, s.end) in vectors]
+    # One search for all the spans: those of a technique share a pass over its fragments.
+    found = index.nearest_each(
+        [(vectors[spans[i].start, spans[i].end], spans[i].technique) for i in have]
+    )
+    examples = dict(zip(have, found, strict=True))
     lower = text.lower()
-    out = []
-    for span in spans:
-        vector = vectors.get((span.start, span.end))
-        examples = () if vector is None else index.nearest(vector, span.technique)
-        recurs = recurrences(lower, text[span.start : span.end], span.start)
-        out.append(replace(span, evidence=Evidence(examples, recurs)))
-    return out
+    return [
+        replace(
+            span,
+            evidence=Evidence(
+                examples.get(i, ()), recurrences(lower, text[span.start : span.end], span.start)
+            ),
+        )
+        for i, span in enumerate(spans)
+    ]

@@ -17,7 +17,7 @@ technique, so evidence costs little next to the encoder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +98,12 @@ def unit_rows(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.asarray(out, dtype=np.float32)
 
 
+def _unit(vector: npt.NDArray[np.float16] | npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``vector`` in float32 scaled to length 1 (a zero vector stays zero)."""
+    norm = float(np.linalg.norm(vector))
+    return np.asarray(vector, dtype=np.float32) / max(norm, 1e-12)
+
+
 def _best_first(sims: npt.NDArray[np.float32], head: int) -> Iterator[int]:
     """Indices of ``sims`` from the largest: the top ``head`` by a partial sort, then the
     rest, so that skipping repeated texts rarely needs a full sort."""
@@ -144,17 +150,49 @@ class EvidenceIndex:
         k: int = SHOWN,
     ) -> tuple[Example, ...]:
         """The ``k`` most similar fragments of ``technique`` with distinct texts."""
-        if technique not in self.vectors:
-            return ()
-        norm = float(np.linalg.norm(vector))
-        unit = np.asarray(vector, dtype=np.float32) / max(norm, 1e-12)
-        # einsum's own loop, not BLAS: a matrix-vector product this small gains nothing
-        # from BLAS threads, whose wake-ups beside the encoder's threads cost up to 80 ms.
-        sims = np.einsum("ij,j->i", self.vectors[technique], unit)
+        return self.nearest_each([(vector, technique)], k)[0]
+
+    def nearest_each(
+        self,
+        queries: Sequence[tuple[npt.NDArray[np.float16] | npt.NDArray[np.float32], str]],
+        k: int = SHOWN,
+    ) -> list[tuple[Example, ...]]:
+        """:meth:`nearest` for each ``(vector, technique)`` query, in their order.
+
+        The queries of one technique share one pass over its fragments (an article's
+        spans are mostly of a few techniques), each similarity summed as :meth:`nearest`
+        alone sums it, so the answers are the same to the bit.
+
+        Example:
+            >>> v = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+            >>> index = EvidenceIndex.of(v, ["A", "A"], ["liar", "crook"])
+            >>> [[e.text for e in found][:1] for found in index.nearest_each(
+            ...     [(v[1], "A"), (v[0], "A"), (v[0], "B")])]
+            [['crook'], ['liar'], []]
+        """
+        found: list[tuple[Example, ...]] = [()] * len(queries)
+        asked: dict[str, list[int]] = {}
+        for q, (_, technique) in enumerate(queries):
+            if technique in self.vectors:
+                asked.setdefault(technique, []).append(q)
+        for technique, rows in asked.items():
+            units = np.stack([_unit(queries[q][0]) for q in rows])
+            # einsum's own loop, not BLAS: a product this small gains nothing from BLAS
+            # threads, whose wake-ups beside the encoder's threads cost up to 80 ms; with
+            # the fragments as the outer index each is read once for all the queries.
+            sims = np.einsum("ij,kj->ik", self.vectors[technique], units)
+            for col, q in enumerate(rows):
+                found[q] = self._distinct(sims[:, col], technique, k)
+        return found
+
+    def _distinct(
+        self, sims: npt.NDArray[np.float32], technique: str, k: int
+    ) -> tuple[Example, ...]:
+        """The ``k`` fragments of ``technique`` with the largest ``sims``, distinct texts."""
         found: list[Example] = []
         seen: set[str] = set()
         for i in _best_first(sims, 8 * k):
-            text = self.texts[technique][int(i)]
+            text = self.texts[technique][i]
             if text.lower() not in seen:
                 seen.add(text.lower())
                 found.append(Example(text, technique, float(sims[i])))
