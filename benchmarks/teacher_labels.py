@@ -24,6 +24,10 @@ fits on beside the training articles (``cv_train.py --transfer-labels``):
 
     python benchmarks/teacher_labels.py --teacher ~/spinscope-cv --out ~/transfer-v3 \\
         --texts ../shared/polnear/train/text --limit 300 --names fold4
+
+With ``--silver T`` the teacher also decodes its own spans in the texts at span threshold T
+(as the pipeline decodes candidates) and gives each its technique distribution, which the
+student's technique head then learns from (the texts' windows otherwise teach O/B/I only).
 """
 
 from __future__ import annotations
@@ -60,7 +64,15 @@ def main() -> None:
     parser.add_argument("--device", default="cpu", help="cpu or cuda (the teacher's runs)")
     parser.add_argument("--texts", type=Path, help="label these unlabelled texts (*.txt)")
     parser.add_argument("--limit", type=int, default=0, help="with --texts: at most N of them")
+    parser.add_argument(
+        "--silver",
+        type=float,
+        help="with --texts: also the teacher's own spans decoded at this span threshold, "
+        "with its technique distributions (the student's technique head learns from them)",
+    )
     args = parser.parse_args()
+    if args.silver is not None and args.texts is None:
+        parser.error("--silver labels transfer texts: give --texts too")
     if args.average:
         average(args.average, args.out, args.names)
         return
@@ -80,7 +92,7 @@ def main() -> None:
         fold = int(name.removeprefix("fold")) if name.startswith("fold") else -1
         ids = sorted(corpus.articles) if args.texts else fitting_ids(folds, fold)
         started = time.perf_counter()
-        targets = label_corpus(args.teacher / name / "torch", corpus, ids, args.device)
+        targets = label_corpus(args.teacher / name / "torch", corpus, ids, args.device, args.silver)
         save_targets(args.out / f"{name}.npz", targets)
         took = time.perf_counter() - started
         print(f"{name}: {len(ids)} articles labelled in {took:.0f} s", flush=True)

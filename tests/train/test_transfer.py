@@ -60,6 +60,50 @@ def test_transfer_windows_carry_the_teacher_rows_and_no_gold(words: list[str], s
     assert seen == set(range(len(enc)))
 
 
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=60),
+    st.integers(6, 20),
+    st.lists(st.tuples(st.integers(0, 59), st.integers(1, 4)), max_size=6),
+)
+def test_silver_spans_go_to_the_window_that_holds_them_with_the_teachers_target(
+    words: list[str], size: int, picks: list[tuple[int, int]]
+) -> None:
+    tok = _tokenizer()
+    text = " ".join(words)
+    enc = encode_article(tok, text)
+    spans: dict[tuple[int, int], np.ndarray] = {}
+    for k, (first, n) in enumerate(picks):
+        a, b = first % len(enc), min(len(enc), first % len(enc) + n)
+        spans[(enc.offsets[a][0], enc.offsets[b - 1][1])] = np.eye(14, dtype=np.float32)[k]
+    teacher = _teacher(tok, text)
+    teacher = ArticleTargets(teacher.offsets, teacher.probs, spans)
+    examples = transfer_examples(tok, {"a": text}, {"a": teacher}, size, 2)
+    windows = plan_windows(len(enc), size - 2, 2)
+    found = {}
+    for (a, _b), ex in zip(windows, examples, strict=True):
+        for sp in ex.spans:
+            # window positions count the leading special token
+            first_token, last_token = a + sp.start - 1, a + sp.end - 2
+            assert 1 <= sp.start < sp.end <= len(ex.ids) + 1
+            assert enc.offsets[first_token][0] == sp.chars[0]
+            assert enc.offsets[last_token][1] == sp.chars[1]
+            found[sp.chars] = sp.target
+    assert found.keys() == spans.keys()
+    assert all(np.array_equal(found[k], spans[k]) for k in spans)
+
+
+def test_class_weights_count_the_gold_spans_only() -> None:
+    from spinscope.train._data import SpanTarget, technique_weights
+
+    def window(target: int, labelled: bool) -> WindowExample:
+        span = SpanTarget(1, 2, np.zeros(4, np.float32), np.eye(3, dtype=np.float32)[target])
+        return WindowExample("a", np.array([1]), np.array([0]), [span], labelled=labelled)
+
+    gold = [window(0, True), window(0, True), window(1, True)]
+    silver = [window(0, False)] * 5 + [window(2, False)]
+    assert np.array_equal(technique_weights(gold, 3), technique_weights(gold + silver, 3))
+
+
 def test_texts_are_read_by_stem_and_chosen_evenly(tmp_path: Path) -> None:
     for i in range(10):
         (tmp_path / f"pub{i:02d}.txt").write_text(f"text {i}", encoding="utf-8")
@@ -135,7 +179,7 @@ def test_a_student_fits_on_transfer_texts_beside_the_articles(
     theirs, and its settings record both. Without a teacher it refuses."""
     from dataclasses import replace
 
-    from spinscope.train._distill import label_corpus
+    from spinscope.train._distill import label_corpus, silver_labels
     from spinscope.train._fit import TrainConfig, fit
     from spinscope.train._net import load_tokenizer
     from spinscope.train._setup import default_encoder
@@ -148,6 +192,15 @@ def test_a_student_fits_on_transfer_texts_beside_the_articles(
     unlabelled = read_texts(texts)
     targets = tmp_path / "transfer.npz"
     save_targets(targets, label_corpus(trained / "torch", unlabelled, ["news0", "news1"], "cpu"))
+    silver = label_corpus(trained / "torch", unlabelled, ["news0", "news1"], "cpu", silver=0.0)
+    # at threshold 0 every token is inside a span: the teacher's spans cover the texts
+    assert all(t.spans for t in silver.values())
+    for aid, t in silver.items():
+        decoded = silver_labels(aid, unlabelled.articles[aid], t, 0.0)
+        assert sorted(t.spans) == sorted((lb.start, lb.end) for lb in decoded)
+        assert all(np.isclose(p.sum(), 1.0, atol=1e-3) for p in t.spans.values())
+    silver_npz = tmp_path / "silver.npz"
+    save_targets(silver_npz, silver)
     corpus = Corpus.load(tiny_corpus)
     ids = sorted(corpus.articles)
     encoder = str(default_encoder())
@@ -155,8 +208,9 @@ def test_a_student_fits_on_transfer_texts_beside_the_articles(
         encoder, layers=1, max_steps=2, epochs=1, teacher=str(trained / "torch"), distill=0.5
     )
     taught = replace(plain, transfer=str(targets), transfer_texts=str(texts))
+    with_spans = replace(taught, transfer=str(silver_npz))
     windows = []
-    for name, config in (("plain", plain), ("taught", taught)):
+    for name, config in (("plain", plain), ("taught", taught), ("silver", with_spans)):
         fit(corpus, ids, config, tmp_path / name)
         meta = json.loads((tmp_path / name / "torch" / "train.json").read_text())
         assert meta["config"]["transfer"] == config.transfer
@@ -165,7 +219,9 @@ def test_a_student_fits_on_transfer_texts_beside_the_articles(
     # the teacher and the student share all-MiniLM-L6-v2's tokenizer
     tok = load_tokenizer(trained / "torch" / "encoder")
     added = transfer_examples(tok, unlabelled.articles, load_targets(targets), 256, 32)
-    assert windows[1] == windows[0] + len(added) > windows[0]
+    assert windows[2] == windows[1] == windows[0] + len(added) > windows[0]
+    with_silver = transfer_examples(tok, unlabelled.articles, load_targets(silver_npz), 256, 32)
+    assert not any(ex.spans for ex in added) and any(ex.spans for ex in with_silver)
     with pytest.raises(TrainingError, match="set a teacher"):
         fit(corpus, ids, replace(taught, teacher="", distill=0.0), tmp_path / "none")
 

@@ -24,6 +24,7 @@ from ._accurate import (
 )
 from ._analysis import Analysis, Sentence, Span, Statement, Summary, build_analysis
 from ._attrhead import CONFIG_FILE, HEAD_FILE, AttributionHead, owners, token_states
+from ._candidates import candidate_spans
 from ._choose import Candidate, calibrate, choose_techniques
 from ._config import ModelConfig
 from ._decode import B_TAG, I_TAG, O_TAG, chars_to_token_span, join_nearby, merge_overlapping
@@ -107,6 +108,7 @@ __all__ = [
     "build_analysis",
     "build_tagger",
     "calibrate",
+    "candidate_spans",
     "chars_to_token_span",
     "choose_techniques",
     "decode_attributions",

@@ -1,6 +1,6 @@
 """From a piece's token probabilities to candidate spans with technique probabilities.
 
-Decoding is apart from the network: :func:`decode_spans` is a pure function of the text,
+Decoding is apart from the network: :func:`candidate_spans` is a pure function of the text,
 the token offsets and the BIO probabilities. :func:`piece_candidates` then asks the
 technique heads about the decoded spans, and the span filter (``_span_filter``) which to
 keep when the model has one.
@@ -30,7 +30,7 @@ from ._members import Member, span_probs
 from ._span_filter import SpanFilter, keep_candidates
 
 
-def decode_spans(
+def candidate_spans(
     text: str,
     offsets: Sequence[tuple[int, int]],
     probs: npt.NDArray[np.float32],
@@ -46,7 +46,7 @@ def decode_spans(
         >>> text = "So shameful\\nAwful"
         >>> offsets = [(0, 2), (3, 7), (7, 11), (12, 17)]
         >>> p = np.array([[.9, .05, .05], [.1, .8, .1], [.1, .2, .7], [.1, .1, .8]])
-        >>> [(text[a:b], round(c, 2)) for a, b, c in decode_spans(text, offsets, p, 0.5)]
+        >>> [(text[a:b], round(c, 2)) for a, b, c in candidate_spans(text, offsets, p, 0.5)]
         [('shameful', 0.9), ('Awful', 0.9)]
     """
     found: dict[tuple[int, int], float] = {}
@@ -85,7 +85,7 @@ def piece_candidates(
     Example:
         >>> # piece_candidates(ArticleIndex.build(text), piece, 0.5, network.heads)
     """
-    decoded = decode_spans(index.text, piece.encoded.offsets, piece.probs, threshold)
+    decoded = candidate_spans(index.text, piece.encoded.offsets, piece.probs, threshold)
     if not decoded:
         return []
     spans = [(a, b) for a, b, _ in decoded]

@@ -159,9 +159,12 @@ def corpus_examples(
 
 
 def technique_weights(examples: list[WindowExample], n: int) -> npt.NDArray[np.float32]:
-    """Class weights ``(max count / count) ** 0.5``, so rare techniques count more."""
+    """Class weights ``(max count / count) ** 0.5`` over the gold spans, so rare techniques
+    count more."""
     counts = np.zeros(n, dtype=np.float64)
     for ex in examples:
+        if not ex.labelled:  # a transfer window's spans are the teacher's, not the corpus's
+            continue
         for sp in ex.spans:
             counts += sp.target
     counts = np.maximum(counts, 1.0)

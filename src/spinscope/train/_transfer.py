@@ -3,8 +3,11 @@
 A student learns from the teacher's soft O/B/I targets on the 371 annotated articles; on
 more text (PolNeAR's political news, say) the teacher's targets are the only ones there
 are, and more of them is the usual way a student gets closer to its teacher. A transfer
-window has no gold tags (so the gold cross-entropy skips it) and no gold spans (so the
-technique head never sees it); only the distillation term of :func:`._fit._loss` reads it.
+window has no gold tags (so the gold cross-entropy skips it) and no gold spans; only the
+distillation term of :func:`._fit._loss` reads its tokens. When the teacher also decoded
+its own spans in the texts (``teacher_labels.py --texts --silver T``), those are the
+window's spans, each with the teacher's technique distribution as its target, so the
+technique head learns from the texts too.
 
 The teacher labels the texts once, as it labels the training articles
 (:func:`._distill.label_corpus` on a :class:`~spinscope.Corpus` without labels), and the
@@ -19,9 +22,17 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from .._errors import TrainingError
-from .._pipeline import encode_article, plan_windows, soft_tags
+from .._pipeline import (
+    ArticleIndex,
+    chars_to_token_span,
+    encode_article,
+    plan_windows,
+    soft_tags,
+    span_features,
+    span_window,
+)
 from .._semeval import Corpus
-from ._data import WindowExample
+from ._data import SpanTarget, WindowExample
 from ._soft_targets import ArticleTargets, load_targets
 
 
@@ -72,11 +83,42 @@ def transfer_examples(
         teacher = targets[aid]
         soft = soft_tags(enc.offsets, teacher.offsets, teacher.probs)
         zeros = np.zeros(len(enc), dtype=np.int64)
-        examples += [
+        windows = plan_windows(len(enc), window_size - 2, window_overlap)
+        found = [
             WindowExample(aid, enc.ids[a:b], zeros[a:b], soft=soft[a:b], labelled=False)
-            for a, b in plan_windows(len(enc), window_size - 2, window_overlap)
+            for a, b in windows
         ]
+        _add_silver_spans(found, windows, enc.offsets, texts[aid], teacher)
+        examples += found
     return examples
+
+
+def _add_silver_spans(
+    examples: list[WindowExample],
+    windows: list[tuple[int, int]],
+    offsets: list[tuple[int, int]],
+    text: str,
+    teacher: ArticleTargets,
+) -> None:
+    """Give each window the teacher's own spans inside it (``teacher.spans``, present when
+    the texts were labelled with silver spans), the teacher's technique distribution as
+    each one's target."""
+    index = ArticleIndex.build(text) if teacher.spans else None
+    for (start, end), probs in sorted(teacher.spans.items()):
+        hit = chars_to_token_span(offsets, start, end)
+        if hit is None or index is None:
+            continue
+        w, a, b = span_window(windows, *hit)
+        shift = windows[w][0] - 1
+        examples[w].spans.append(
+            SpanTarget(
+                a - shift,
+                b - shift,
+                span_features(index, start, end),
+                np.asarray(probs, dtype=np.float32),
+                (start, end),
+            )
+        )
 
 
 def load_transfer(
