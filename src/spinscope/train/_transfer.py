@@ -103,10 +103,12 @@ def _add_silver_spans(
     """Give each window the teacher's own spans inside it (``teacher.spans``, present when
     the texts were labelled with silver spans), the teacher's technique distribution as
     each one's target."""
-    index = ArticleIndex.build(text) if teacher.spans else None
+    if not teacher.spans:
+        return
+    index = ArticleIndex.build(text)
     for (start, end), probs in sorted(teacher.spans.items()):
         hit = chars_to_token_span(offsets, start, end)
-        if hit is None or index is None:
+        if hit is None:
             continue
         w, a, b = span_window(windows, *hit)
         shift = windows[w][0] - 1
