@@ -104,6 +104,9 @@ def main() -> None:
         "--window", type=int, help="run the networks with windows of this many tokens"
     )
     args = parser.parse_args()
+    overlap = 32 if args.overlap is None else args.overlap  # every recipe's so far
+    if args.window is not None and args.window - 2 <= overlap:
+        parser.error(f"--window {args.window} leaves no new tokens after an overlap of {overlap}")
     started = time.monotonic()
     prepare_torch()
     corpus = Corpus.load(args.corpus)

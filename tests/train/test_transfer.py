@@ -63,7 +63,9 @@ def test_transfer_windows_carry_the_teacher_rows_and_no_gold(words: list[str], s
 @given(
     st.lists(st.sampled_from(WORDS), min_size=1, max_size=60),
     st.integers(6, 20),
-    st.lists(st.tuples(st.integers(0, 59), st.integers(1, 4)), max_size=6),
+    # at most overlap + 1 tokens, so every span fits whole in a window (longer ones are
+    # clipped to the window that holds most of them, as gold spans are)
+    st.lists(st.tuples(st.integers(0, 59), st.integers(1, 3)), max_size=6),
 )
 def test_silver_spans_go_to_the_window_that_holds_them_with_the_teachers_target(
     words: list[str], size: int, picks: list[tuple[int, int]]

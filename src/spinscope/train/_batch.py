@@ -14,7 +14,7 @@ from ._data import IGNORE, WindowExample
 
 @dataclass(frozen=True)
 class Batch:
-    """Windows padded to the longest, with the gold spans they hold."""
+    """Windows padded to the longest, with the spans they hold."""
 
     ids: torch.Tensor
     mask: torch.Tensor
@@ -56,7 +56,7 @@ class Batch:
 
 
 def make_batch(examples: list[WindowExample], cls_id: int, sep_id: int, pad_id: int) -> Batch:
-    """Pad ``examples`` to the longest and collect their gold spans (window positions)."""
+    """Pad ``examples`` to the longest and collect their spans (window positions)."""
     width = max(len(ex.ids) for ex in examples) + 2
     ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(examples), width), dtype=torch.long)

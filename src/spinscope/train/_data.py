@@ -29,7 +29,8 @@ IGNORE = -100
 
 @dataclass(frozen=True)
 class SpanTarget:
-    """A gold span inside one window: window positions (special tokens counted)."""
+    """A span inside one window (gold, or a transfer text's silver span): window positions
+    (special tokens counted)."""
 
     start: int
     end: int
@@ -49,12 +50,12 @@ class WindowExample:
     # The teacher's O/B/I probabilities of the window's tokens, when distilling.
     soft: npt.NDArray[np.float32] | None = None
     # False for a transfer window (:mod:`._transfer`): its tags are not gold, only ``soft``
-    # is to be learnt from.
+    # (and the teacher's targets of its silver spans, if any) is to be learnt from.
     labelled: bool = True
 
     @property
     def span_keys(self) -> list[tuple[int, int]]:
-        """The character range of each gold span, in ``spans`` order."""
+        """The character range of each span, in ``spans`` order."""
         return [sp.chars for sp in self.spans]
 
 

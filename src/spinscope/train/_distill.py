@@ -44,7 +44,8 @@ def label_corpus(
     With ``silver`` (a span threshold), each article's spans are the teacher's own, decoded
     from its O/B/I probabilities as the pipeline decodes candidates, and their technique
     distributions are the teacher's (for unlabelled transfer texts, whose only spans these
-    are); without it, they are the corpus's gold spans.
+    are); without it, they are the corpus's gold spans. The teacher then reads each text
+    twice (once for its probabilities, once for its spans' techniques).
     """
     teacher = _Teacher.load(ckpt, device)
     by_article = _labels_by_article(corpus)
@@ -143,7 +144,7 @@ def _run_teacher(
     special_ids: tuple[int, int, int],
     device: str,
 ) -> tuple[list[Floats], list[Floats]]:
-    """Per window, O/B/I probabilities of its rows; per gold span, technique probabilities."""
+    """Per window, O/B/I probabilities of its rows; per span, technique probabilities."""
     if not examples:
         return [], []
     b = make_batch(examples, *special_ids).to(device)

@@ -54,7 +54,8 @@ class TrainConfig:
             window (without their dropout) instead of at every step (:mod:`._frozen`).
         transfer: An ``.npz`` of the teacher's targets on unlabelled texts ("": none): the
             student also fits on their windows, against the teacher's O/B/I probabilities
-            alone (:mod:`._transfer`). Needs a teacher.
+            (and its technique distributions of its own spans there, when the targets
+            carry silver spans; :mod:`._transfer`). Needs a teacher.
         transfer_texts: The folder of those texts (``<id>.txt``).
         bf16: Compute in bfloat16 (torch autocast) on the CPU too. On a processor with AMX
             tiles a training step of all-mpnet-base-v2 runs 2.2x faster than in fp32; on
@@ -164,7 +165,8 @@ def _loss(
     distill: float = 0.0,
     frozen: int = 0,
 ) -> Any:
-    """Tagging cross-entropy plus the class-weighted technique loss of the gold spans.
+    """Tagging cross-entropy plus the class-weighted technique loss of the windows' spans
+    (gold ones, and the teacher's own in transfer texts labelled with silver spans).
 
     A batch that carries the cached states of the ``frozen`` first layers runs only the
     layers above them.

@@ -6,7 +6,8 @@ tokenizer can use it:
 
 - for each teacher token, its character range and O/B/I probabilities (from the window
   where the token is furthest from an edge, as the run-time pipeline reads it);
-- for each gold span, the teacher's technique distribution.
+- for each gold span (or, in transfer texts, each span the teacher decoded itself: silver
+  spans), the teacher's technique distribution.
 
 :func:`soft_tags` reads those probabilities off for the student's tokens;
 :func:`average_targets` makes one teacher of several (an ensemble, whatever their
@@ -37,7 +38,7 @@ class ArticleTargets:
     Attributes:
         offsets: ``(T, 2)`` character range of each teacher token.
         probs: ``(T, 3)`` O/B/I probabilities of each teacher token.
-        spans: gold span ``(start, end)`` -> technique probabilities.
+        spans: gold (or silver) span ``(start, end)`` -> technique probabilities.
     """
 
     offsets: npt.NDArray[np.int64]
