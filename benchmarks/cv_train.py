@@ -25,7 +25,8 @@ taught by the teacher alone (``DIR/foldk.npz``, written by ``teacher_labels.py -
 
 Resumable by fold: a fold whose ``fold{f}/done.json`` exists is skipped; a fold whose fit
 finished (``fold{f}/torch/train.json``) is exported and run again without refitting. A fit
-cut off midway starts over.
+cut off midway goes on from its last finished epoch (``fold{f}/resume.pt``,
+``spinscope.train._resume``) and ends as an uncut fit would have.
 
 Outputs under ``--out``:
     folds.json          article id -> fold

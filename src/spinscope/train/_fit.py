@@ -24,6 +24,7 @@ from ._data import IGNORE, WindowExample, corpus_examples, technique_weights
 from ._distill import teacher_targets
 from ._frozen import frozen_states, padded
 from ._net import SpanHead, Tagger, load_encoder, pool_spans, save_checkpoint
+from ._resume import RESUME_FILE, Resumable, fingerprint
 from ._transfer import load_transfer
 
 
@@ -226,8 +227,13 @@ def train_steps(
     config: TrainConfig,
     special_ids: tuple[int, int, int],
     device: str = "cpu",
+    resume: Path | None = None,
 ) -> list[dict[str, float]]:
-    """The seeded training loop; returns the loss history, one entry an epoch."""
+    """The seeded training loop; returns the loss history, one entry an epoch.
+
+    With ``resume`` (a file path), the state after each epoch is kept there, and a run of
+    the same settings and examples that finds it goes on from that epoch (:mod:`._resume`).
+    """
     weights = torch.from_numpy(technique_weights(examples, len(TECHNIQUE_NAMES))).to(device)
     optimizer = _optimizer(tagger, head, config)
     total = _total_steps(len(examples), config)
@@ -238,15 +244,16 @@ def train_steps(
         cache = frozen_states(
             tagger.encoder, examples, config.freeze_layers, special_ids, config.bf16, device
         )
+    saver = Resumable(resume, fingerprint(asdict(config), len(examples)))
+    modules: dict[str, nn.Module] = {"tagger": tagger, "head": head}
+    done = saver.restore(modules, optimizer, schedule, rng)
     tagger.train()
     head.train()
-    step, running = 0, 0.0
-    history: list[dict[str, float]] = []
     params = [p for p in [*tagger.parameters(), *head.parameters()] if p.requires_grad]
-    with tqdm(total=total, desc="training", unit="step") as bar:
-        for epoch in range(config.epochs):
+    with tqdm(total=total, initial=done.step, desc="training", unit="step") as bar:
+        for epoch in range(done.epochs, config.epochs):
             for batch_idx in _epoch_batches(examples, config.batch_size, rng):
-                if step >= total:
+                if done.step >= total:
                     break
                 b = _batch(examples, batch_idx, special_ids, cache).to(device)
                 with autocast(device, config.bf16):
@@ -256,12 +263,18 @@ def train_steps(
                 nn.utils.clip_grad_norm_(params, 1.0)
                 optimizer.step()
                 schedule.step()
-                step += 1
-                running = loss.item() if step == 1 else 0.9 * running + 0.1 * loss.item()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
+                done.step += 1
+                done.running = (
+                    loss.item() if done.step == 1 else 0.9 * done.running + 0.1 * loss.item()
+                )
+                bar.set_postfix(epoch=epoch + 1, loss=f"{done.running:.3f}")
                 bar.update()
-            history.append({"epoch": epoch + 1, "loss": running, "step": step})
-    return history
+            done.history.append({"epoch": epoch + 1, "loss": done.running, "step": done.step})
+            done.epochs = epoch + 1
+            if done.epochs < config.epochs:
+                saver.save(modules, optimizer, schedule, rng, done)
+    saver.finish()
+    return done.history
 
 
 def fit(
@@ -276,9 +289,9 @@ def fit(
 
     With ``config.teacher``, that checkpoint (or its saved targets) labels ``train_ids`` and
     the network is fitted on gold and teacher targets mixed (:mod:`spinscope.train._distill`).
+    A fit cut short goes on from ``out/resume.pt`` (:mod:`spinscope.train._resume`).
 
-    Returns:
-        The checkpoint folder (encoder in Hugging Face format, heads, tokenizer, settings).
+    Returns: the checkpoint folder (encoder in Hugging Face form, heads, tokenizer, settings).
     """
     from transformers import AutoTokenizer
 
@@ -310,7 +323,7 @@ def fit(
         freeze_lower(tagger, config.freeze_layers)
     head = SpanHead(encoder.config.hidden_size, N_FEATURES, len(TECHNIQUE_NAMES)).to(device)
     special_ids = (hf_tok.cls_token_id, hf_tok.sep_token_id, hf_tok.pad_token_id or 0)
-    history = train_steps(tagger, head, examples, config, special_ids, device)
+    history = train_steps(tagger, head, examples, config, special_ids, device, out / RESUME_FILE)
     ckpt = out / "torch"
     meta = {
         "config": asdict(config),
