@@ -103,14 +103,29 @@ def test_a_kept_epoch_of_other_settings_is_not_resumed(tiny_corpus: Path, tmp_pa
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
     import random
 
-    Resumable(resume, fingerprint({"seed": 1}, 5)).save(
+    Resumable(resume, fingerprint({"seed": 1}, [])).save(
         {"tagger": layer}, optimizer, schedule, random.Random(0), Progress(1, 9, 0.5, [])
     )
     # Another fit (here: other settings) starts from the beginning and replaces the file.
     history, _ = _run(examples, special, resume, epochs=1)
     assert [h["epoch"] for h in history] == [1.0]
     assert not resume.exists()
-    restored = Resumable(resume, fingerprint({"seed": 1}, 5)).restore(
+    restored = Resumable(resume, fingerprint({"seed": 1}, [])).restore(
         {"tagger": layer}, optimizer, schedule, random.Random(0)
     )
     assert restored == Progress()
+
+
+def test_the_fingerprint_tells_other_labels_and_other_teachers_apart() -> None:
+    import numpy as np
+
+    from spinscope.train._data import WindowExample
+    from spinscope.train._resume import fingerprint
+
+    ids = np.array([101, 7, 8, 102])
+    base = WindowExample("a", ids, np.array([0, 1, 2, 0]))
+    relabelled = WindowExample("a", ids, np.array([0, 1, 0, 0]))
+    taught = WindowExample("a", ids, base.tags, soft=np.full((4, 3), 1 / 3, dtype=np.float32))
+    keys = {fingerprint({"seed": 1}, [ex]) for ex in (base, relabelled, taught)}
+    assert len(keys) == 3
+    assert fingerprint({"seed": 1}, [base]) == fingerprint({"seed": 1}, [base])

@@ -244,7 +244,7 @@ def train_steps(
         cache = frozen_states(
             tagger.encoder, examples, config.freeze_layers, special_ids, config.bf16, device
         )
-    saver = Resumable(resume, fingerprint(asdict(config), len(examples)))
+    saver = Resumable(resume, fingerprint(asdict(config), examples))
     modules: dict[str, nn.Module] = {"tagger": tagger, "head": head}
     done = saver.restore(modules, optimizer, schedule, rng)
     tagger.train()

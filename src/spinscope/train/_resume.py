@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import random
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,20 +24,30 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._data import WindowExample
+
 RESUME_FILE = "resume.pt"
 
 
-def fingerprint(settings: dict[str, Any], n_examples: int) -> str:
-    """What a saved epoch must match to be resumed: the settings and the examples' count.
+def fingerprint(settings: dict[str, Any], examples: Sequence[WindowExample]) -> str:
+    """What a saved epoch must match to be resumed: the settings and the examples (their
+    tokens, gold tags, span targets and teacher targets, so corrected labels or another
+    teacher start afresh).
 
     Example:
-        >>> fingerprint({"seed": 13}, 10) == fingerprint({"seed": 13}, 10)
+        >>> fingerprint({"seed": 13}, []) == fingerprint({"seed": 13}, [])
         True
-        >>> fingerprint({"seed": 13}, 10) == fingerprint({"seed": 14}, 10)
+        >>> fingerprint({"seed": 13}, []) == fingerprint({"seed": 14}, [])
         False
     """
-    text = json.dumps({"settings": settings, "examples": n_examples}, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8"))
+    for ex in examples:
+        digest.update(f"{ex.article_id}\0{ex.labelled}\0".encode())
+        arrays = [ex.ids, ex.tags, *(a for sp in ex.spans for a in (sp.features, sp.target))]
+        for array in [*arrays, ex.soft] if ex.soft is not None else arrays:
+            digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update(json.dumps([(sp.start, sp.end, sp.chars) for sp in ex.spans]).encode())
+    return digest.hexdigest()
 
 
 @dataclass
@@ -78,7 +89,7 @@ class Resumable:
     whose :func:`fingerprint` is ``key``.
 
     Example:
-        >>> # saver = Resumable(out / RESUME_FILE, fingerprint(asdict(config), len(examples)))
+        >>> # saver = Resumable(out / RESUME_FILE, fingerprint(asdict(config), examples))
     """
 
     path: Path | None
