@@ -32,7 +32,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bars import ARTICLES, Checkout, link_articles, log
 from load import measure_load
-from spinscope import Model
+from spinscope import Settings
+from spinscope._pipeline import model_folder
 
 NETWORKS = ("tagger.onnx", "span_head.onnx", "e2e_head.onnx")
 
@@ -84,9 +85,9 @@ def report(
         rates = ", ".join(f"{n / s:.2f}" for s in runs)
         median = statistics.median(runs)
         lines.append(f"  {name:28s} {n / median:6.2f}  {base / median:5.2f}x  ({rates})")
+    if web:
+        lines.append("web, 16 clients (requests/s, p95 ms, server CPU ms a request)")
     for name, loads in web.items():
-        if name == next(iter(web)):
-            lines.append("web, 16 clients (requests/s, p95 ms, server CPU ms a request)")
         for f in loads:
             lines.append(
                 f"  {name:28s} {f['requests_per_s']:6.2f}  p95 {f['p95_ms']:5.0f}  "
@@ -104,7 +105,7 @@ def main() -> None:
     parser.add_argument("--web-rounds", type=int, default=2)
     parser.add_argument("--web-requests", type=int, default=400)
     args = parser.parse_args()
-    shipped = Model.load().path
+    shipped = model_folder(None, Settings())  # what `spinscope analyze` loads, unloaded
     paths = sorted(ARTICLES.glob("article*.txt"))[: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
         models: dict[str, tuple[str, ...]] = {"shipped": ()}

@@ -44,7 +44,9 @@ def fingerprint(settings: dict[str, Any], examples: Sequence[WindowExample]) -> 
     for ex in examples:
         digest.update(f"{ex.article_id}\0{ex.labelled}\0".encode())
         arrays = [ex.ids, ex.tags, *(a for sp in ex.spans for a in (sp.features, sp.target))]
-        for array in [*arrays, ex.soft] if ex.soft is not None else arrays:
+        if ex.soft is not None:
+            arrays.append(ex.soft)
+        for array in arrays:
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(json.dumps([(sp.start, sp.end, sp.chars) for sp in ex.spans]).encode())
     return digest.hexdigest()
